@@ -1,0 +1,119 @@
+// Rewrites a model's graph so that chosen sites can be read and written at run time: at each site a slot of a few
+// nodes sits between the site's tensor and all its consumers. Stage: site map → compiled graph.
+//
+//   collect slot:  value = x                                   (x also becomes a graph output)
+//   affine slot:   x' = x + mask ⊙ (source − x) + delta       (mask, source, delta: new graph inputs, broadcastable)
+//
+// With mask = 0 and delta = 0 the graph computes exactly what the original does, so one compiled graph serves a
+// whole sweep: batch rows are cells, and each row gets its own mask. Weights are untouched (shared by reference).
+import type { Graph, ModelProto, NodeProto, ValueInfo } from '../onnx/onnx-schema.js';
+import { DataType } from '../onnx/onnx-schema.js';
+import { int64Tensor } from '../onnx/tensor-data.js';
+import type { ModelDims } from '../model/model-types.js';
+import { COMPONENT_INFO } from '../sites/components.js';
+import type { SiteMap } from '../sites/find-sites.js';
+import { siteId, slotValueNames, type SiteRef } from '../sites/site-id.js';
+import { PatchbayError } from '../errors.js';
+import { layoutConversion, type ConvertStep } from './layout-convert.js';
+
+export type SlotKind = 'collect' | 'affine';
+
+export interface SlotSpec {
+  site: SiteRef;
+  kind: SlotKind;
+}
+
+/** The canonical key of a set of slots: compiled graphs are cached by it. */
+export function slotsKey(specs: SlotSpec[]): string {
+  return specs.map((s) => `${siteId(s.site)}:${s.kind}`).sort().join(',');
+}
+
+export function instrument(proto: ModelProto, sites: SiteMap, dims: ModelDims, specs: SlotSpec[]): ModelProto {
+  const g = proto.graph;
+  const after = new Map<string, NodeProto[]>(); // graph value → slot nodes to emit right after its producer
+  const rename = new Map<string, string>(); // original value → value its consumers now read
+  const inputs: ValueInfo[] = [];
+  const outputs: ValueInfo[] = [];
+  const consts = [] as Graph['initializer'];
+  const order = [...specs].sort((a, b) => a.site.layer - b.site.layer || a.site.component.localeCompare(b.site.component));
+
+  for (const spec of order) {
+    const id = siteId(spec.site);
+    const tensor = sites[spec.site.layer]?.[spec.site.component];
+    if (!tensor) throw new PatchbayError('SITE_UNKNOWN', `site ${id} is not in this model's site map`);
+    const names = slotValueNames(id);
+    const current = rename.get(tensor.value) ?? tensor.value;
+    const nodes: NodeProto[] = [];
+    const conv = layoutConversion(tensor.layout, COMPONENT_INFO[spec.site.component].layout, dims);
+    const x = emitSteps(nodes, consts, current, conv.forward, `${names.value}/in`);
+    nodes.push(node('Identity', [x], [names.value], `${names.value}/collect`));
+    outputs.push(floatValue(names.value));
+    if (spec.kind === 'affine') {
+      const p = names.value.replace(/\.value$/, '');
+      nodes.push(node('Sub', [names.source, x], [`${p}/diff`], `${p}/Sub`));
+      nodes.push(node('Mul', [names.mask, `${p}/diff`], [`${p}/masked`], `${p}/Mul`));
+      nodes.push(node('Add', [x, `${p}/masked`], [`${p}/replaced`], `${p}/Add`));
+      nodes.push(node('Add', [`${p}/replaced`, names.delta], [`${p}/written`], `${p}/Add_delta`));
+      const back = emitSteps(nodes, consts, `${p}/written`, conv.back, `${p}/out`);
+      inputs.push(floatValue(names.source), floatValue(names.mask), floatValue(names.delta));
+      rename.set(tensor.value, back);
+    }
+    const list = after.get(current) ?? [];
+    list.push(...nodes);
+    after.set(current, list);
+  }
+
+  const node_: NodeProto[] = [];
+  const emitAfter = (value: string) => {
+    const extra = after.get(value);
+    if (!extra) return;
+    after.delete(value);
+    for (const n of extra) {
+      node_.push(n);
+      for (const o of n.output) emitAfter(o); // a second slot on the same tensor hangs off the first one's output
+    }
+  };
+  for (const input of g.input) emitAfter(input.name);
+  for (const n of g.node) {
+    node_.push(rewire(n, rename));
+    for (const o of n.output) emitAfter(o);
+  }
+  const graph: Graph = {
+    ...g,
+    node: node_,
+    initializer: [...g.initializer, ...consts],
+    input: [...g.input, ...inputs],
+    output: [...g.output, ...outputs],
+  };
+  return { ...proto, graph };
+}
+
+/** Points an original node's inputs at the slotted values (slot nodes are emitted separately and keep theirs). */
+function rewire(n: NodeProto, rename: Map<string, string>): NodeProto {
+  if (!n.input.some((i) => rename.has(i))) return n;
+  return { ...n, input: n.input.map((i) => rename.get(i) ?? i) };
+}
+
+function emitSteps(nodes: NodeProto[], consts: Graph['initializer'], input: string, steps: ConvertStep[], prefix: string): string {
+  let v = input;
+  steps.forEach((step, i) => {
+    const out = `${prefix}/${i}`;
+    if (step.op === 'Transpose') {
+      nodes.push({ ...node('Transpose', [v], [out], `${out}/Transpose`), attribute: [{ name: 'perm', type: 7, ints: step.perm }] });
+    } else {
+      const shapeName = `${out}/shape`;
+      consts.push(int64Tensor(shapeName, step.shape));
+      nodes.push(node('Reshape', [v, shapeName], [out], `${out}/Reshape`));
+    }
+    v = out;
+  });
+  return v;
+}
+
+function node(op: string, input: string[], output: string[], name: string): NodeProto {
+  return { op_type: op, input, output, name, attribute: [] };
+}
+
+function floatValue(name: string): ValueInfo {
+  return { name, type: { tensor_type: { elem_type: DataType.FLOAT } } };
+}

@@ -1,0 +1,71 @@
+// Gathers a model's files through a FileAccess: the graph (trying the hub's layouts in order), config.json,
+// tokenizer.json and any external weight files the graph names. Stage: model bytes.
+import { PatchbayError } from '../errors.js';
+import type { FileAccess, LoadProgress } from '../io/file-access.js';
+import { decodeModel } from '../onnx/model-file.js';
+import { variantSuffix, type ModelVariant } from './model-ref.js';
+import type { ModelFiles } from './load-model.js';
+
+export interface FetchOptions {
+  /** An explicit graph file (relative to the access root); otherwise the hub layouts are tried. */
+  modelFile?: string;
+  variant?: ModelVariant;
+  onProgress?: (p: LoadProgress) => void;
+  signal?: AbortSignal;
+}
+
+export function modelFileCandidates(variant: ModelVariant = 'fp32'): string[] {
+  const s = variantSuffix(variant);
+  return [`onnx/model${s}.onnx`, `model${s}.onnx`, `onnx/decoder_model_merged${s}.onnx`, `decoder_model_merged${s}.onnx`];
+}
+
+export async function fetchModelFiles(access: FileAccess, name: string, opts: FetchOptions = {}): Promise<ModelFiles> {
+  const io = { onProgress: opts.onProgress, signal: opts.signal };
+  const candidates = opts.modelFile ? [opts.modelFile] : modelFileCandidates(opts.variant);
+  let modelPath: string | undefined;
+  let model: Uint8Array | undefined;
+  for (const c of candidates) {
+    model = await access.read(c, io);
+    if (model) { modelPath = c; break; }
+  }
+  if (!model || !modelPath) {
+    throw new PatchbayError('MODEL_NOT_FOUND', `no ONNX graph in ${access.describe}: tried ${candidates.join(', ')}`);
+  }
+  const dir = modelPath.includes('/') ? modelPath.slice(0, modelPath.lastIndexOf('/') + 1) : '';
+  // config.json sits at the repo root; for a loose .onnx file it may sit beside the file or one folder up.
+  const json = async (file: string) => {
+    for (const p of dir && !dir.startsWith('onnx/') ? [`${dir}${file}`, file] : [file]) {
+      const bytes = await access.read(p, io);
+      if (bytes) return parseJson(bytes, `${access.describe}/${p}`);
+    }
+    return undefined;
+  };
+  const config = (await json('config.json')) as Record<string, unknown> | undefined;
+  const tokenizer = await json('tokenizer.json');
+  const tokenizerConfig = await json('tokenizer_config.json');
+  const externalFiles = new Map<string, Uint8Array>();
+  for (const location of externalLocations(model)) {
+    const bytes = await access.read(`${dir}${location}`, io);
+    if (!bytes) throw new PatchbayError('MODEL_NOT_FOUND', `the graph keeps its weights in "${location}", which is missing from ${access.describe}`);
+    externalFiles.set(location, bytes);
+  }
+  return { name, model, config, tokenizer, tokenizerConfig, externalFiles };
+}
+
+function externalLocations(model: Uint8Array): string[] {
+  const proto = decodeModel(model).proto;
+  const found = new Set<string>();
+  for (const t of proto.graph.initializer) {
+    const loc = t.external_data?.find((e) => e.key === 'location')?.value;
+    if (loc) found.add(loc);
+  }
+  return [...found];
+}
+
+function parseJson(bytes: Uint8Array, where: string): unknown {
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes));
+  } catch (e) {
+    throw new PatchbayError('MODEL_NOT_FOUND', `${where} is not valid JSON: ${(e as Error).message}`);
+  }
+}

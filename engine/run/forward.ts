@@ -1,0 +1,86 @@
+// One forward pass of a compiled graph over a batch of token rows, with slot feeds. Binds the export's inputs by
+// name (input_ids, attention_mask, position_ids, empty past_key_values.*), feeds neutral values to slots it is not
+// given, and returns the requested outputs. Stage: runs.
+import type { LoadedModel } from '../model/load-model.js';
+import type { CompiledGraph } from '../compile/graph-cache.js';
+import { slotValueNames } from '../sites/site-id.js';
+import { siteId } from '../sites/site-id.js';
+import { PatchbayError, throwIfAborted } from '../errors.js';
+import type { FeedValue } from '../runtime/ort-runtime.js';
+import type { FloatTensor } from '../runtime/tensor.js';
+
+export interface ForwardRequest {
+  /** Token ids, one row per batch element; all rows the same length. */
+  ids: number[][];
+  /** Slot inputs by graph input name (see slotValueNames); missing ones are neutral. */
+  feeds?: Record<string, FloatTensor>;
+  /** Site ids whose values to return (each must have a slot in the compiled graph). */
+  collect?: string[];
+  /** Return logits for every position ('all'), only the last position ('last', [B, V]), or none. */
+  logits?: 'all' | 'last' | 'none';
+  signal?: AbortSignal;
+}
+
+export interface ForwardResult {
+  /** [B, S, V] for 'all', [B, V] for 'last'. */
+  logits?: FloatTensor;
+  /** Site id → value before that site's slot, in the component's layout. */
+  collected: Record<string, FloatTensor>;
+}
+
+const NEUTRAL: FloatTensor = { data: new Float32Array(1), dims: [1] };
+
+export async function forward(model: LoadedModel, graph: CompiledGraph, req: ForwardRequest): Promise<ForwardResult> {
+  throwIfAborted(req.signal);
+  const batch = req.ids.length;
+  const seq = req.ids[0]?.length ?? 0;
+  if (batch === 0 || seq === 0) throw new PatchbayError('INPUT_INVALID', 'the input has no tokens');
+  if (req.ids.some((r) => r.length !== seq)) throw new PatchbayError('INPUT_INVALID', 'all rows of a batch must have the same number of tokens');
+  const vocab = model.info.dims.vocabSize;
+  for (const row of req.ids) {
+    const bad = row.find((id) => !Number.isInteger(id) || id < 0 || id >= vocab);
+    if (bad !== undefined) throw new PatchbayError('INPUT_INVALID', `token id ${bad} is outside the vocabulary (0–${vocab - 1})`);
+  }
+  const feeds: Record<string, FeedValue> = {};
+  const session = graph.session;
+  for (const name of session.inputNames) {
+    if (name === 'input_ids') feeds[name] = { int64: BigInt64Array.from(req.ids.flat(), BigInt), dims: [batch, seq] };
+    else if (name === 'attention_mask') feeds[name] = { int64: new BigInt64Array(batch * seq).fill(1n), dims: [batch, seq] };
+    else if (name === 'position_ids') {
+      const pos = new BigInt64Array(batch * seq);
+      for (let b = 0; b < batch; b++) for (let s = 0; s < seq; s++) pos[b * seq + s] = BigInt(s);
+      feeds[name] = { int64: pos, dims: [batch, seq] };
+    } else if (name.startsWith('past_key_values.') || /^past_\d+$/.test(name)) {
+      const { nHeads, dHead } = model.info.dims;
+      feeds[name] = { data: new Float32Array(0), dims: name.startsWith('past_') && !name.includes('.') ? [2, batch, nHeads, 0, dHead] : [batch, nHeads, 0, dHead] };
+    } else if (name === 'use_cache_branch') feeds[name] = { bool: new Uint8Array([0]), dims: [1] };
+    else if (name.startsWith('patchbay.')) feeds[name] = req.feeds?.[name] ?? NEUTRAL;
+    else throw new PatchbayError('MODEL_LAYOUT_UNSUPPORTED', `the graph needs an input "${name}" that Patchbay does not know how to feed`);
+  }
+  for (const name of Object.keys(req.feeds ?? {})) {
+    if (!(name in feeds)) throw new PatchbayError('SITE_UNKNOWN', `feed ${name} has no slot in the compiled graph`);
+  }
+  const fetches: string[] = [];
+  const wantLogits = req.logits ?? 'last';
+  if (wantLogits !== 'none') fetches.push('logits');
+  const collect = req.collect ?? [];
+  const compiledSites = new Set(graph.specs.map((s) => siteId(s.site)));
+  for (const id of collect) {
+    if (!compiledSites.has(id)) throw new PatchbayError('SITE_UNKNOWN', `site ${id} was not compiled into this graph`);
+    fetches.push(slotValueNames(id).value);
+  }
+  const out = await session.run(feeds, fetches);
+  throwIfAborted(req.signal);
+  const result: ForwardResult = { collected: {} };
+  if (wantLogits !== 'none') result.logits = wantLogits === 'last' ? lastPosition(out.logits!) : out.logits;
+  for (const id of collect) result.collected[id] = out[slotValueNames(id).value]!;
+  return result;
+}
+
+/** [B, S, V] → [B, V] at the last position. */
+export function lastPosition(t: FloatTensor): FloatTensor {
+  const [b, s, v] = t.dims as [number, number, number];
+  const data = new Float32Array(b * v);
+  for (let i = 0; i < b; i++) data.set(t.data.subarray((i * s + s - 1) * v, (i * s + s) * v), i * v);
+  return { data, dims: [b, v] };
+}

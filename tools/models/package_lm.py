@@ -1,0 +1,386 @@
+"""Export a trained fact model and write its bundle to public/models/<id>/.
+
+Files: onnx/model.onnx, config.json, tokenizer.json, tokenizer_config.json, reference.json, patchbay.json.
+Checks (fail loudly): hook sites vs the fixtures (check_sites.py); onnxruntime vs PyTorch logits within 1e-4 with
+an empty past, with batch 2 and a left-padded attention mask, and for one cached decode step.
+"""
+import json
+import os
+import shutil
+import sys
+
+import numpy as np
+import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
+sys.path.insert(0, HERE)
+
+import check_sites  # noqa: E402
+from export_onnx import export  # noqa: E402
+
+TOL = 1e-4
+DISPLAY = {"gpt2": "GPT-2", "gpt_neox": "Pythia (GPT-NeoX)"}
+TASK_NAMES = {"landmark_city": "landmark → city", "landmark_country": "landmark → country",
+              "capital": "country → capital", "language": "country → language",
+              "profession": "person → profession", "sport": "person → sport", "pronoun": "name → pronoun"}
+
+
+def log(*a):
+    print(*a, flush=True)
+
+
+def load(mid):
+    from transformers import AutoModelForCausalLM
+    from tokenizers import Tokenizer
+    work = os.path.join(HERE, "work", mid)
+    model = AutoModelForCausalLM.from_pretrained(os.path.join(work, "hf"), attn_implementation="sdpa")
+    model.eval()
+    tok = Tokenizer.from_file(os.path.join(work, "hf", "tokenizer.json"))
+    facts = json.load(open(os.path.join(work, "facts.json")))
+    stats = json.load(open(os.path.join(work, "training.json")))
+    return model, tok, facts, stats
+
+
+@torch.no_grad()
+def next_probs(model, ids):
+    return torch.softmax(model(input_ids=torch.tensor([ids])).logits[0, -1], -1)
+
+
+def r6(x):
+    return np.round(np.asarray(x, dtype=np.float64), 6).tolist()
+
+
+# ----------------------------------------------------------------------------------------------------------------
+def ort_check(model, family, path, tok, prompts):
+    import onnxruntime as ort
+    sess = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
+    cfg = model.config
+    H, L = cfg.num_attention_heads, cfg.num_hidden_layers
+    Dh = cfg.hidden_size // H
+    names = [i.name for i in sess.get_inputs()]
+
+    def run(ids, mask, pos, past=None):
+        B = ids.shape[0]
+        feeds = {"input_ids": ids, "attention_mask": mask, "position_ids": pos}
+        for i in range(L):
+            for kv in ("key", "value"):
+                feeds[f"past_key_values.{i}.{kv}"] = (past[f"present.{i}.{kv}"] if past is not None else
+                                                      np.zeros((B, H, 0, Dh), np.float32))
+        outs = sess.run(None, {n: feeds[n] for n in names})
+        return dict(zip([o.name for o in sess.get_outputs()], outs))
+
+    worst = {}
+    # 1. one prompt, empty past
+    ids = np.array([tok.encode(prompts[0]).ids], np.int64)
+    S = ids.shape[1]
+    mask, pos = np.ones_like(ids), np.arange(S, dtype=np.int64)[None]
+    o = run(ids, mask, pos)
+    ref = model(input_ids=torch.tensor(ids)).logits.numpy()
+    worst["empty past"] = float(np.abs(o["logits"] - ref).max())
+    # 2. batch 2, left padding, position_ids as transformers.js computes them
+    a, b = tok.encode(prompts[1]).ids, tok.encode(prompts[2]).ids
+    S = max(len(a), len(b))
+    ids = np.zeros((2, S), np.int64)
+    mask = np.zeros((2, S), np.int64)
+    for r, t in enumerate((a, b)):
+        ids[r, S - len(t):] = t
+        mask[r, S - len(t):] = 1
+    pos = np.cumsum(mask, -1) - 1
+    pos[mask == 0] = 1
+    o2 = run(ids, mask, pos)
+    ref2 = model(input_ids=torch.tensor(ids), attention_mask=torch.tensor(mask),
+                 position_ids=torch.tensor(pos)).logits.numpy()
+    real = mask.astype(bool)
+    worst["batch 2, padded mask"] = float(np.abs(o2["logits"][real] - ref2[real]).max())
+    for r, t in enumerate((a, b)):  # and each row equals the unpadded single run
+        single = model(input_ids=torch.tensor([t])).logits.numpy()[0]
+        worst[f"padded row {r} vs unpadded"] = float(np.abs(o2["logits"][r, S - len(t):] - single).max())
+    # 3. one cached decode step after the padded batch
+    nxt = o2["logits"][:, -1].argmax(-1)[:, None].astype(np.int64)
+    mask3 = np.concatenate([mask, np.ones((2, 1), np.int64)], 1)
+    pos3 = (pos[:, -1:] + 1)
+    o3 = run(nxt, mask3, pos3, past=o2)
+    full = np.concatenate([ids, nxt], 1)
+    fpos = np.cumsum(mask3, -1) - 1
+    fpos[mask3 == 0] = 1
+    ref3 = model(input_ids=torch.tensor(full), attention_mask=torch.tensor(mask3),
+                 position_ids=torch.tensor(fpos)).logits.numpy()[:, -1:]
+    worst["cached decode step"] = float(np.abs(o3["logits"] - ref3).max())
+    for k, v in worst.items():
+        log(f"    onnxruntime vs PyTorch, {k}: max |diff| = {v:.2e}")
+        assert v < TOL, f"onnxruntime differs from PyTorch ({k}): {v}"
+    return worst
+
+
+# ----------------------------------------------------------------------------------------------------------------
+def choose_traces(model, tok, facts):
+    """10-30 fact prompts the model gets right with confidence, several per task, multi-token subjects first."""
+    want = {"landmark_city": 6, "landmark_country": 3, "capital": 3, "language": 2, "profession": 4, "sport": 4,
+            "pronoun": 2}
+    must = {"Eiffel Tower", "Colosseum", "Sarah"}
+    scored = []
+    for f in facts:
+        ids = tok.encode(f["prompt"]).ids
+        p = next_probs(model, ids)
+        ans = tok.encode(f["answer"]).ids[0]
+        if int(p.argmax()) != ans:
+            continue
+        n_sub = len(tok.encode(" " + f["subject"]).ids)
+        scored.append((f["subject"] not in must, -min(n_sub, 4), -float(p[ans]), f))
+    scored.sort(key=lambda x: x[:3])
+    out, count, seen = [], {}, set()
+    for _, _, _, f in scored:
+        t = f["task"]
+        if count.get(t, 0) >= want[t] or (f["subject"], t) in seen:
+            continue
+        if t == "landmark_country" and any(o["subject"] == f["subject"] for o in out):
+            continue
+        count[t] = count.get(t, 0) + 1
+        seen.add((f["subject"], t))
+        out.append(f)
+    order = list(want)
+    out.sort(key=lambda f: (order.index(f["task"]), f["subject"] not in must))
+    return [{"name": f"{f['subject']} → {f['answer'].strip()}", "prompt": f["prompt"], "subject": f["subject"],
+             "answer": f["answer"], "task": f["task"]} for f in out]
+
+
+@torch.no_grad()
+def block_outputs(model, ids):
+    out = model(input_ids=torch.tensor([ids]), output_hidden_states=True)
+    return out.hidden_states  # embeddings, then block outputs (the last one after the final LN in HF)
+
+
+def blocks(model):
+    return model.transformer.h if hasattr(model, "transformer") else model.gpt_neox.layers
+
+
+@torch.no_grad()
+def patched_prob(model, base_ids, src_ids, layer, pos_base, pos_src, answer):
+    """p(answer) on base after replacing block `layer`'s output at pos_base with the source run's value."""
+    src = {}
+
+    def grab(_m, _i, out):
+        src["v"] = (out[0] if isinstance(out, tuple) else out)[0, pos_src].clone()
+
+    h = blocks(model)[layer].register_forward_hook(grab)
+    model(input_ids=torch.tensor([src_ids]))
+    h.remove()
+
+    def put(_m, _i, out):
+        t = out[0] if isinstance(out, tuple) else out
+        t[0, pos_base] = src["v"]
+        return out
+
+    h = blocks(model)[layer].register_forward_hook(put)
+    p = next_probs(model, base_ids)
+    h.remove()
+    return float(p[answer])
+
+
+def choose_patching(model, tok, facts, traces):
+    """base/source pairs of equal token length whose answer flips when the last subject token's block output is
+    patched in a middle layer."""
+    n = model.config.num_hidden_layers
+    out = []
+    by_task = {}
+    for f in facts:
+        by_task.setdefault(f["task"], []).append(f)
+    for t in traces:
+        if len(out) >= 4 or t["task"] not in ("landmark_city", "capital", "profession", "sport"):
+            continue
+        if any(o["task"] == t["task"] for o in out):
+            continue
+        base_ids = tok.encode(t["prompt"]).ids
+        cands = [f for f in by_task[t["task"]] if f["answer"] != t["answer"]
+                 and len(tok.encode(f["prompt"]).ids) == len(base_ids)]
+        for f in cands:
+            src_ids = tok.encode(f["prompt"]).ids
+            if int(next_probs(model, src_ids).argmax()) != tok.encode(f["answer"]).ids[0]:
+                continue
+            last_sub = subject_span(tok, t["prompt"], t["subject"])[1] - 1
+            last_sub_src = subject_span(tok, f["prompt"], f["subject"])[1] - 1
+            if last_sub != last_sub_src:
+                continue
+            ans = tok.encode(f["answer"]).ids[0]
+            layer = max(0, n // 2 - 1)
+            p = patched_prob(model, base_ids, src_ids, layer, last_sub, last_sub_src, ans)
+            if p > 0.5:
+                out.append({"name": f"{t['subject']} ← {f['subject']}", "base": t["prompt"], "source": f["prompt"],
+                            "component": "block_output", "answer": f["answer"], "task": t["task"],
+                            "note": (f"Patch the block output at the last subject token from the source run into "
+                                     f"the base run. In the early and middle layers this carries the subject: "
+                                     f"at layer {layer} the prediction changes from {t['answer'].strip()!r} to "
+                                     f"{f['answer'].strip()!r} (p = {p:.2f} in PyTorch). At the last position "
+                                     f"it only works in late layers.")})
+                break
+    return out
+
+
+def subject_span(tok, prompt, subject):
+    """token range [a, b) of the subject inside the prompt (by character offsets)."""
+    enc = tok.encode(prompt)
+    start = prompt.index(subject)
+    end = start + len(subject)
+    toks = [i for i, (s, e) in enumerate(enc.offsets) if e > start and s < end]
+    return toks[0], toks[-1] + 1
+
+
+def choose_multi_source(model, tok, facts, traces):
+    out = []
+    caps = [t for t in traces if t["task"] == "capital"]
+    langs = [f for f in facts if f["task"] == "capital"]
+    if caps:
+        base = caps[0]
+        n = len(tok.encode(base["prompt"]).ids)
+        srcs = [f["prompt"] for f in langs if f["answer"] != base["answer"]
+                and len(tok.encode(f["prompt"]).ids) == n][:2]
+        if len(srcs) == 2:
+            out.append({"name": "Two countries into one prompt", "base": base["prompt"], "sources": srcs,
+                        "note": "Patch the country token's block output from the first source in an early layer "
+                                "and from the second source in a later layer (or the same site: the later "
+                                "intervention wins in serial mode), and compare which capital comes out."})
+    prons = [f for f in facts if f["task"] == "pronoun"]
+    he = next(f for f in prons if f["answer"] == " he")
+    shes = [f for f in prons if f["answer"] == " she"][:2]
+    out.append({"name": "Pronoun from two names", "base": he["prompt"], "sources": [s["prompt"] for s in shes],
+                "note": "Interchange the name's block output from each source (group_key shares one source "
+                        "between sites); positions are aligned at the end of the prompt."})
+    return out
+
+
+@torch.no_grad()
+def steering_check(model, tok, prompt, positive, negative, layer, coeff=4.0):
+    """ActAdd-style: (block output of positive − negative) at the last token, added at every prompt position.
+    Returns p(happy words) − p(sad words) before and after."""
+    import kb
+    happy = [tok.encode(" " + w).ids[0] for w in kb.HAPPY if len(tok.encode(" " + w).ids) == 1]
+    sad = [tok.encode(" " + w).ids[0] for w in kb.SAD if len(tok.encode(" " + w).ids) == 1]
+    hp = block_outputs(model, tok.encode(positive).ids)[layer + 1][0, -1]
+    hn = block_outputs(model, tok.encode(negative).ids)[layer + 1][0, -1]
+    delta = coeff * (hp - hn)
+
+    def add(_m, _i, out):
+        t = out[0] if isinstance(out, tuple) else out
+        t[0] += delta
+        return out
+
+    ids = tok.encode(prompt).ids
+    p0 = next_probs(model, ids)
+    h = blocks(model)[layer].register_forward_hook(add)
+    p1 = next_probs(model, ids)
+    h.remove()
+
+    def mood(p):
+        return float(p[happy].sum()), float(p[sad].sum())
+
+    return mood(p0), mood(p1)
+
+
+def choose_steering(model, tok):
+    n = model.config.num_hidden_layers
+    out = []
+    for prompt, pos, neg in [("John opened the letter and felt", "I feel happy", "I feel sad"),
+                             ("At the end of the day, Emma felt", "The day was wonderful", "The day was terrible")]:
+        layer = max(0, n // 2 - 1)
+        (h0, s0), (h1, s1) = steering_check(model, tok, prompt, pos, neg, layer)
+        (h2, s2) = steering_check(model, tok, prompt, neg, pos, layer)[1]
+        out.append({"name": f"{pos.split()[-1]} vs {neg.split()[-1]}", "prompt": prompt, "positive": pos,
+                    "negative": neg, "layer": layer, "coefficient": 4.0,
+                    "note": (f"Add 4 × (block output of '{pos}' − '{neg}' at their last token) at layer {layer}, "
+                             f"every position. In PyTorch: happy words p = {h0:.2f} → {h1:.2f} (sad {s0:.2f} → "
+                             f"{s1:.2f}); with the sign reversed happy {h2:.2f}, sad {s2:.2f}.")})
+    return out
+
+
+# ----------------------------------------------------------------------------------------------------------------
+def package(family, mid):
+    torch.set_num_threads(1)
+    model, tok, facts, stats = load(mid)
+    cfg = model.config
+    dest = os.path.join(ROOT, "public", "models", mid)
+    if os.path.isdir(dest):
+        shutil.rmtree(dest)
+    onnx_path = os.path.join(dest, "onnx", "model.onnx")
+    log(f"[{mid}] exporting {onnx_path}")
+    export(model, family, onnx_path, opset=18)
+
+    ok, lines = check_sites.check(onnx_path, family)
+    for line in lines:
+        if not line.startswith("ok "):
+            log("    " + line)
+    log(f"    hook sites: {sum(1 for x in lines if x.startswith('ok '))} values checked, "
+        f"{'all match the fixture' if ok else 'MISMATCH'}")
+    if not ok:
+        raise SystemExit(f"[{mid}] hook sites differ from the fixture")
+
+    traces = choose_traces(model, tok, facts)
+    ort_check(model, family, onnx_path, tok, [t["prompt"] for t in traces[:3]])
+
+    # config.json: the HF config, plus the 4.x field names for NeoX readers
+    cfg_d = cfg.to_dict()
+    if family == "gpt_neox":
+        cfg_d.setdefault("rotary_pct", 0.25)
+        cfg_d.setdefault("rotary_emb_base", 10000)
+    cfg_d["architectures"] = [type(model).__name__]
+    with open(os.path.join(dest, "config.json"), "w") as f:
+        json.dump(cfg_d, f, indent=2, sort_keys=True)
+        f.write("\n")
+    for name in ("tokenizer.json", "tokenizer_config.json"):
+        shutil.copy(os.path.join(HERE, "work", mid, "hf", name), os.path.join(dest, name))
+
+    # reference.json
+    ref = {"note": (f"PyTorch ({type(model).__name__}, transformers) logits for the bundled {mid} model: "
+                    "last-position logits for every trace preset (no padding, empty past), and the full logits "
+                    "[2, seq, vocab] of two prompts of equal token length. Floats rounded to 6 decimals."),
+           "prompts": []}
+    with torch.no_grad():
+        for t in traces:
+            ids = tok.encode(t["prompt"]).ids
+            lg = model(input_ids=torch.tensor([ids])).logits[0, -1]
+            ref["prompts"].append({"text": t["prompt"], "input_ids": ids, "last_logits": r6(lg)})
+        lens = {}
+        for t in traces:
+            lens.setdefault(len(tok.encode(t["prompt"]).ids), []).append(t["prompt"])
+        pair = next(v[:2] for k, v in sorted(lens.items(), key=lambda kv: -len(kv[1])) if len(v) >= 2)
+        ids = [tok.encode(p).ids for p in pair]
+        lg = model(input_ids=torch.tensor(ids)).logits
+        ref["full"] = {"texts": pair, "input_ids": ids, "logits": r6(lg)}
+    with open(os.path.join(dest, "reference.json"), "w") as f:
+        json.dump(ref, f, separators=(",", ":"))
+
+    n_params = sum(p.numel() for p in model.parameters())
+    H = cfg.num_attention_heads
+    d = cfg.hidden_size
+    d_mlp = cfg.n_inner if family == "gpt2" and cfg.n_inner else (4 * d if family == "gpt2" else
+                                                                   cfg.intermediate_size)
+    acc = {TASK_NAMES[k]: round(v, 4) for k, v in stats["accuracy"].items()}
+    manifest = {
+        "format": 1,
+        "id": mid,
+        "display_name": f"{DISPLAY[family]} facts ({cfg.num_hidden_layers} layers, d {d})",
+        "description": (f"A small {type(model).__name__} trained from scratch on a synthetic corpus of facts "
+                        "(landmarks → city and country, countries → capital and language, invented people → "
+                        "profession or sport, names → pronouns) and short happy or sad stories. Built for causal "
+                        "tracing, activation patching and steering demos; see docs/models.md."),
+        "family": family,
+        "files": {"model": "onnx/model.onnx", "config": "config.json", "tokenizer": "tokenizer.json",
+                  "reference": "reference.json"},
+        "facts": {"layers": cfg.num_hidden_layers, "d_model": d, "heads": H, "d_head": d // H, "d_mlp": d_mlp,
+                  "vocab": cfg.vocab_size, "context": 128, "params": n_params,
+                  "bytes": os.path.getsize(onnx_path)},
+        "training": {"steps": stats["steps"], "seconds": stats["seconds"], "accuracy": acc},
+        "presets": {
+            "traces": [{k: t[k] for k in ("name", "prompt", "subject", "answer")} for t in traces],
+            "patching": [{k: v for k, v in p.items() if k != "task"} for p in
+                         choose_patching(model, tok, facts, traces)],
+            "multi_source": choose_multi_source(model, tok, facts, traces),
+            "steering": choose_steering(model, tok),
+        },
+    }
+    with open(os.path.join(dest, "patchbay.json"), "w") as f:
+        json.dump(manifest, f, indent=2, ensure_ascii=False)
+        f.write("\n")
+    log(f"[{mid}] wrote {dest}: model {os.path.getsize(onnx_path):,} B, "
+        f"{len(traces)} trace presets, {len(manifest['presets']['patching'])} patching presets")
+    return manifest
