@@ -1,0 +1,24 @@
+// The patchbay command line: one file per subcommand in bin/commands/, registered here. Errors print one line on
+// stderr ("patchbay: CODE: message") and exit non-zero.
+import { Command, CommanderError } from 'commander';
+import { isPatchbayError } from '../engine/errors.js';
+import { registerModels } from './commands/models.js';
+
+const COMMANDS = [registerModels];
+
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command('patchbay')
+    .description('Causal interventions on GPT-2 / Pythia ONNX models (the engine behind the Patchbay workbench)')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  for (const register of COMMANDS) register(program);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    const msg = isPatchbayError(e) ? `${e.code}: ${e.message}` : (e as Error).message;
+    process.stderr.write(`patchbay: ${msg.split('\n')[0]}\n`);
+    return 1;
+  }
+}
