@@ -1,0 +1,96 @@
+// pyvene's unit_locations in all its shapes, normalised to one list of units per intervention for the base and
+// for its source. Stage: plan. Accepted (n = number of interventions):
+//   {"base": 3}                             every intervention, base position 3 (no source)
+//   {"sources->base": 3}                    source and base position 3
+//   {"sources->base": [2, 5]}               source position 2 → base position 5
+//   {"sources->base": [S, B]}               S, B: per intervention, per batch row (one row here), a list of units
+//   {"base": B}                             B as above, for sourceless interventions
+// A unit is a position (unit "pos"), a head ("h"), or for "h.pos" the pyvene pair [[heads], [positions]] per row.
+import { PatchbayError } from '../errors.js';
+
+export interface Unit {
+  pos?: number;
+  head?: number;
+}
+
+export interface NormalizedLocations {
+  base: Unit[][];
+  source: (Unit[] | null)[];
+}
+
+type UnitKind = 'pos' | 'h' | 'h.pos';
+
+export function normalizeUnitLocations(raw: Record<string, unknown> | null | undefined, units: UnitKind[]): NormalizedLocations {
+  const n = units.length;
+  if (!raw) throw new PatchbayError('EXPERIMENT_INVALID', 'unit_locations is required: say where each intervention applies', 'unit_locations');
+  const keys = Object.keys(raw);
+  const bad = keys.filter((k) => k !== 'base' && k !== 'sources->base');
+  if (bad.length > 0 || keys.length !== 1) {
+    throw new PatchbayError('EXPERIMENT_INVALID', `expected exactly one key, "sources->base" or "base"; found ${keys.join(', ') || 'none'}`, 'unit_locations');
+  }
+  const key = keys[0]!;
+  const value = raw[key];
+  const path = `unit_locations["${key}"]`;
+  if (key === 'base') {
+    const base = perIntervention(value, units, n, path);
+    return { base, source: base.map(() => null) };
+  }
+  if (typeof value === 'number') {
+    const one = perIntervention(value, units, n, path);
+    return { base: one, source: one };
+  }
+  if (Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === 'number')) {
+    return { base: perIntervention(value[1], units, n, `${path}[1]`), source: perIntervention(value[0], units, n, `${path}[0]`) };
+  }
+  if (!Array.isArray(value) || value.length !== 2) {
+    throw new PatchbayError('EXPERIMENT_INVALID', 'expected a position, a [source, base] pair of positions, or [source_locations, base_locations]', path);
+  }
+  return { source: perIntervention(value[0], units, n, `${path}[0]`), base: perIntervention(value[1], units, n, `${path}[1]`) };
+}
+
+function perIntervention(value: unknown, units: UnitKind[], n: number, path: string): Unit[][] {
+  if (typeof value === 'number') return units.map((u) => broadcastInt(value, u, path));
+  if (!Array.isArray(value)) throw new PatchbayError('EXPERIMENT_INVALID', 'expected a number or a list with one entry per intervention', path);
+  if (value.length !== n) {
+    throw new PatchbayError('EXPERIMENT_INVALID', `has ${value.length} entries; the config has ${n} intervention(s)`, path);
+  }
+  return value.map((v, i) => perRow(v, units[i]!, `${path}[${i}]`));
+}
+
+function broadcastInt(v: number, unit: UnitKind, path: string): Unit[] {
+  checkIndex(v, path);
+  if (unit === 'h.pos') throw new PatchbayError('EXPERIMENT_INVALID', 'unit "h.pos" needs [[heads], [positions]], not one number', path);
+  return [unit === 'h' ? { head: v } : { pos: v }];
+}
+
+/** One intervention's locations: pyvene nests them per batch row; Patchbay runs one base row. */
+function perRow(v: unknown, unit: UnitKind, path: string): Unit[] {
+  if (!Array.isArray(v)) throw new PatchbayError('EXPERIMENT_INVALID', 'expected a list with one entry per batch row', path);
+  if (unit === 'h.pos') {
+    // [[[heads]], [[positions]]]: heads per row, positions per row; the units are their product.
+    if (v.length !== 2 || !Array.isArray(v[0]) || !Array.isArray(v[1])) {
+      throw new PatchbayError('EXPERIMENT_INVALID', 'unit "h.pos" expects [[[heads…]], [[positions…]]]', path);
+    }
+    const heads = oneRow(v[0], `${path}[0]`);
+    const positions = oneRow(v[1], `${path}[1]`);
+    return heads.flatMap((head) => positions.map((pos) => ({ head, pos })));
+  }
+  return oneRow(v, path).map((i) => (unit === 'h' ? { head: i } : { pos: i }));
+}
+
+function oneRow(v: unknown[], path: string): number[] {
+  if (v.length !== 1) {
+    throw new PatchbayError('EXPERIMENT_INVALID', `has ${v.length} batch rows; an experiment runs one base input, so give exactly one`, path);
+  }
+  const row = v[0];
+  const list = typeof row === 'number' ? [row] : row;
+  if (!Array.isArray(list) || list.length === 0) throw new PatchbayError('EXPERIMENT_INVALID', 'expected a non-empty list of unit indices', `${path}[0]`);
+  list.forEach((x, i) => checkIndex(x, `${path}[0][${i}]`));
+  return list as number[];
+}
+
+function checkIndex(x: unknown, path: string): void {
+  if (typeof x !== 'number' || !Number.isInteger(x) || x < 0) {
+    throw new PatchbayError('EXPERIMENT_INVALID', `expected a non-negative integer index, found ${JSON.stringify(x)}`, path);
+  }
+}
