@@ -1,0 +1,107 @@
+// The share link: round trip, old links (fixtures) still opening, clear errors for damaged links, and size.
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { deflateSync } from 'fflate';
+import { describe, expect, it } from 'vitest';
+import { decode, encode, MAX_JSON_BYTES } from './codec';
+import { CURRENT_VERSION, defaultExperiment, type Experiment } from './schema';
+
+const FIXTURES = join(import.meta.dirname, 'fixtures');
+
+function typical(): Experiment {
+  const e = defaultExperiment();
+  e.model = 'gpt2-facts';
+  e.view = 'intervene';
+  return e;
+}
+
+function raw(json: string): string {
+  const b = deflateSync(new TextEncoder().encode(json));
+  return `1.${Buffer.from(b).toString('base64url')}`;
+}
+
+describe('link codec', () => {
+  it('round-trips an experiment exactly', () => {
+    const e = typical();
+    e.trace.noise = 0.25;
+    e.trace.answer = ' Paris';
+    e.classroom.hide = ['trace.seed'];
+    const d = decode(encode(e));
+    expect(d).toEqual({ ok: true, value: e });
+  });
+
+  it('keeps a typical experiment under 2,000 characters', () => {
+    const text = encode(typical());
+    expect(text.length).toBeLessThan(2000);
+    expect(text.length).toBeLessThan(700);
+  });
+
+  it('opens every old link in fixtures/ and lifts it to the current version', () => {
+    const files = readdirSync(FIXTURES).filter((f) => f.endsWith('.link'));
+    expect(files.length).toBeGreaterThanOrEqual(3);
+    for (const f of files) {
+      const d = decode(readFileSync(join(FIXTURES, f), 'utf8').trim());
+      expect(d.ok, f).toBe(true);
+      if (d.ok) expect(d.value.v).toBe(CURRENT_VERSION);
+    }
+  });
+
+  it('keeps the meaning of the v1 fixtures', () => {
+    const read = (f: string) => decode(readFileSync(join(FIXTURES, f), 'utf8').trim());
+    const trace = read('v1-trace.link');
+    expect(trace.ok && trace.value.trace.subject).toBe('Eiffel Tower');
+    const url = read('v1-intervene-url.link');
+    expect(url.ok && url.value.view).toBe('intervene');
+    expect(url.ok && url.value.classroom.presentation).toBe(true);
+  });
+
+  it.each([
+    ['', 'LINK_EMPTY'],
+    ['hello', 'LINK_CORRUPT'],
+    ['1.', 'LINK_CORRUPT'],
+    ['1.@@@', 'LINK_CORRUPT'],
+    ['2.abcd', 'LINK_CORRUPT'],
+    ['1.' + 'A'.repeat(40000), 'LINK_TOO_LONG'],
+  ])('rejects %j with %s', (text, code) => {
+    const d = decode(text);
+    expect(d.ok).toBe(false);
+    if (!d.ok) expect(d.error.code).toBe(code);
+  });
+
+  it('rejects a truncated link with a clear message', () => {
+    const text = encode(typical());
+    const d = decode(text.slice(0, text.length - 20));
+    expect(d.ok).toBe(false);
+    if (!d.ok) expect(d.error.message).toMatch(/damaged|cut/);
+  });
+
+  it('rejects valid JSON that is not an experiment, naming the field', () => {
+    const e = { ...typical(), trace: { ...typical().trace, samples: -3 } };
+    const d = decode(raw(JSON.stringify(e)));
+    expect(d.ok).toBe(false);
+    if (!d.ok) {
+      expect(d.error.code).toBe('LINK_INVALID');
+      expect(d.error.message).toContain('trace.samples');
+    }
+    expect(decode(raw('[1,2]')).ok).toBe(false);
+    expect(decode(raw('"x"')).ok).toBe(false);
+  });
+
+  it('rejects unknown fields instead of carrying them along', () => {
+    const d = decode(raw(JSON.stringify({ ...typical(), script: 'alert(1)' })));
+    expect(d.ok).toBe(false);
+  });
+
+  it('says when a link comes from a newer version', () => {
+    const d = decode(raw(JSON.stringify({ ...typical(), v: CURRENT_VERSION + 1 })));
+    expect(d.ok).toBe(false);
+    if (!d.ok) expect(d.error.code).toBe('LINK_TOO_NEW');
+  });
+
+  it('stops a compression bomb before it expands', () => {
+    const bomb = `{"v":1,"pad":"${' '.repeat(MAX_JSON_BYTES * 4)}"}`;
+    const d = decode(raw(bomb));
+    expect(d.ok).toBe(false);
+    if (!d.ok) expect(d.error.message).toMatch(/more data/);
+  });
+});

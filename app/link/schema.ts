@@ -1,0 +1,33 @@
+// The shared experiment as it is today: its type, its schema (the newest version), and its defaults, declared
+// once. Every field here is what a link carries; nothing else about the app goes into the URL.
+import { ExperimentV1, type ExperimentV1 as ExperimentV1Type } from './schema-v1';
+
+export const CURRENT_VERSION = 1;
+export const ExperimentSchema = ExperimentV1;
+export type Experiment = ExperimentV1Type;
+export type View = Experiment['view'];
+export type TraceSettings = Experiment['trace'];
+export type SweepSettings = Experiment['sweep'];
+export type ClassroomSettings = Experiment['classroom'];
+
+export const DEFAULT_PROMPT = 'The Eiffel Tower is located in the city of';
+
+export function defaultExperiment(): Experiment {
+  return {
+    v: 1,
+    view: 'model',
+    model: '',
+    trace: {
+      prompt: DEFAULT_PROMPT, subject: 'Eiffel Tower', answer: null, samples: 10, noise: null, window: 10,
+      kinds: ['resid', 'mlp', 'attn'], seed: 1, corruption: 'noise',
+    },
+    intervention: {
+      base: DEFAULT_PROMPT,
+      sources: ['The Colosseum is located in the city of'],
+      config: { mode: 'parallel', representations: [{ layer: 0, component: 'block_output', unit: 'pos', intervention_type: 'VanillaIntervention' }] },
+      unit_locations: { 'sources->base': [3, 3] },
+    },
+    sweep: { base: DEFAULT_PROMPT, source: 'The Colosseum is located in the city of', component: 'block_output', metric: 'prob', answer: null },
+    classroom: { presentation: false, explain: true, hide: [] },
+  };
+}
