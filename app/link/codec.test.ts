@@ -10,7 +10,7 @@ const FIXTURES = join(import.meta.dirname, 'fixtures');
 
 function typical(): Experiment {
   const e = defaultExperiment();
-  e.model = 'gpt2-facts';
+  e.model = { kind: 'bundled', id: 'gpt2-facts' };
   e.view = 'intervene';
   return e;
 }
@@ -55,6 +55,13 @@ describe('link codec', () => {
     expect(url.ok && url.value.classroom.presentation).toBe(true);
   });
 
+  it('migrates v1 model strings to structured references', () => {
+    const read = (f: string) => decode(readFileSync(join(FIXTURES, f), 'utf8').trim());
+    expect(read('v1-trace.link')).toMatchObject({ ok: true, value: { model: { kind: 'bundled', id: 'gpt2-facts' } } });
+    expect(read('v1-intervene-url.link')).toMatchObject({ ok: true, value: { model: { kind: 'url', url: 'https://models.example.org/my-gpt2', variant: 'fp32' } } });
+    expect(read('v1-sweep-hub.link')).toMatchObject({ ok: true, value: { model: { kind: 'hub', repo: 'Xenova/gpt2', endpoint: null } } });
+  });
+
   it.each([
     ['', 'LINK_EMPTY'],
     ['hello', 'LINK_CORRUPT'],
@@ -90,6 +97,14 @@ describe('link codec', () => {
   it('rejects unknown fields instead of carrying them along', () => {
     const d = decode(raw(JSON.stringify({ ...typical(), script: 'alert(1)' })));
     expect(d.ok).toBe(false);
+  });
+
+  it('accepts only http(s) model URLs', () => {
+    for (const url of ['javascript:alert(1)', 'data:text/html,x', 'file:///etc/passwd']) {
+      const d = decode(raw(JSON.stringify({ ...typical(), model: { kind: 'url', url, variant: 'fp32' } })));
+      expect(d.ok, url).toBe(false);
+    }
+    expect(decode(raw(JSON.stringify({ ...typical(), model: { kind: 'url', url: 'https://a.example/m', variant: 'fp32' } }))).ok).toBe(true);
   });
 
   it('says when a link comes from a newer version', () => {

@@ -1,10 +1,11 @@
 // The shared experiment as it is today: its type, its schema (the newest version), and its defaults, declared
 // once. Every field here is what a link carries; nothing else about the app goes into the URL.
-import { ExperimentV1, type ExperimentV1 as ExperimentV1Type } from './schema-v1';
+import { ExperimentV2, type ExperimentV2 as ExperimentV2Type, type ModelRefV2 } from './schema-v2';
 
-export const CURRENT_VERSION = 1;
-export const ExperimentSchema = ExperimentV1;
-export type Experiment = ExperimentV1Type;
+export const CURRENT_VERSION = 2;
+export const ExperimentSchema = ExperimentV2;
+export type Experiment = ExperimentV2Type;
+export type ModelRef = ModelRefV2;
 export type View = Experiment['view'];
 export type TraceSettings = Experiment['trace'];
 export type SweepSettings = Experiment['sweep'];
@@ -14,9 +15,9 @@ export const DEFAULT_PROMPT = 'The Eiffel Tower is located in the city of';
 
 export function defaultExperiment(): Experiment {
   return {
-    v: 1,
+    v: 2,
     view: 'model',
-    model: '',
+    model: { kind: 'none' },
     trace: {
       prompt: DEFAULT_PROMPT, subject: 'Eiffel Tower', answer: null, samples: 10, noise: null, window: 10,
       kinds: ['resid', 'mlp', 'attn'], seed: 1, corruption: 'noise',
