@@ -3,8 +3,9 @@
 import { Command, CommanderError } from 'commander';
 import { isPatchbayError } from '../engine/errors.js';
 import { registerModels } from './commands/models.js';
+import { registerRun } from './commands/run.js';
 
-const COMMANDS = [registerModels];
+const COMMANDS = [registerModels, registerRun];
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('patchbay')
