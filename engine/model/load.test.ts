@@ -1,0 +1,131 @@
+// Loading models from every kind of reference and layout: folders laid out like a hub repo, loose .onnx files with
+// config.json beside them, external-data weights, a local server mimicking the hub URLs, and clear errors for
+// graphs Patchbay cannot instrument.
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, mkdirSync, copyFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { openModel } from './open-model.js';
+import { nodeResolver } from '../io/node-resolver.js';
+import { loadModel } from './load-model.js';
+import { parseModelRef } from './model-ref.js';
+import { fixtureReference, maxAbsDiff, readBytes, TESTDATA } from '../test-support/fixtures.js';
+import { forward } from '../run/forward.js';
+import { decodeModel } from '../onnx/model-file.js';
+import { ModelProtoType } from '../onnx/onnx-schema.js';
+import { configureRuntime } from '../runtime/ort-runtime.js';
+import type { LoadProgress } from '../io/file-access.js';
+import { PatchbayError } from '../errors.js';
+
+const GPT2 = join(TESTDATA, 'generated/tiny-gpt2');
+const ref = fixtureReference('tiny-gpt2');
+configureRuntime({ provider: 'wasm', numThreads: 1 });
+
+async function lastLogitsDiff(model: Awaited<ReturnType<typeof openModel>>): Promise<number> {
+  const out = await forward(model, await model.graphs.get([]), { ids: ref.input_ids, logits: 'all' });
+  return maxAbsDiff(out.logits!.data, ref.logits.flat(2));
+}
+
+/** A hub-like folder: config.json at the root, graphs in onnx/. */
+function hubFolder(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'patchbay-hub-'));
+  mkdirSync(join(dir, 'onnx'));
+  copyFileSync(join(GPT2, 'config.json'), join(dir, 'config.json'));
+  copyFileSync(join(GPT2, 'model.onnx'), join(dir, 'onnx/model.onnx'));
+  copyFileSync(join(GPT2, 'model_opset14_quantized.onnx'), join(dir, 'onnx/model_quantized.onnx'));
+  return dir;
+}
+
+describe('model references', () => {
+  it('parses every kind of reference', () => {
+    expect(parseModelRef('gpt2-facts', ['gpt2-facts'])).toEqual({ kind: 'bundled', id: 'gpt2-facts' });
+    expect(parseModelRef('Xenova/gpt2')).toEqual({ kind: 'hub', repo: 'Xenova/gpt2', url: 'https://huggingface.co/Xenova/gpt2/resolve/main' });
+    expect(parseModelRef('./models/x')).toMatchObject({ kind: 'path', isOnnxFile: false });
+    expect(parseModelRef('model.onnx')).toMatchObject({ kind: 'path', isOnnxFile: true });
+    expect(parseModelRef('https://example.org/m/model.onnx')).toMatchObject({ kind: 'url', isOnnxFile: true });
+    expect(() => parseModelRef('not a model')).toThrow(/not a bundled model/);
+    expect(() => parseModelRef('  ')).toThrow(PatchbayError);
+  });
+});
+
+describe('loading', () => {
+  it('opens a hub-layout folder, picking fp32 or the quantized variant', async () => {
+    const dir = hubFolder();
+    const fp32 = await openModel(dir, nodeResolver);
+    expect(fp32.info.family).toBe('gpt2');
+    expect(await lastLogitsDiff(fp32)).toBeLessThan(1e-4);
+    const q = await openModel(dir, nodeResolver, { variant: 'quantized' });
+    expect(q.info.bytes).toBeLessThan(fp32.info.bytes / 2);
+  });
+
+  it('opens a loose .onnx file with config.json beside it, and the legacy merged layout', async () => {
+    const m = await openModel(join(GPT2, 'decoder_model_merged.onnx'), nodeResolver);
+    expect(m.info.dims).toMatchObject({ nLayers: 2, dModel: 64, nHeads: 4, vocabSize: 1000 });
+    expect(await lastLogitsDiff(m)).toBeLessThan(1e-4);
+  });
+
+  it('reads external-data weights (model.onnx + model.onnx_data)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'patchbay-ext-'));
+    copyFileSync(join(GPT2, 'config.json'), join(dir, 'config.json'));
+    const decoded = decodeModel(readBytes(join(GPT2, 'model.onnx')));
+    const chunks: Uint8Array[] = [];
+    let offset = 0;
+    for (const t of decoded.proto.graph.initializer) {
+      if (!t.raw_data || t.raw_data.length < 4096) continue;
+      chunks.push(t.raw_data);
+      t.external_data = [{ key: 'location', value: 'model.onnx_data' }, { key: 'offset', value: String(offset) }, { key: 'length', value: String(t.raw_data.length) }];
+      t.data_location = 1;
+      offset += t.raw_data.length;
+      t.raw_data = new Uint8Array(0);
+    }
+    writeFileSync(join(dir, 'model.onnx'), ModelProtoType.encode(ModelProtoType.fromObject(decoded.proto as never)).finish());
+    writeFileSync(join(dir, 'model.onnx_data'), Buffer.concat(chunks));
+    const m = await openModel(dir, nodeResolver);
+    expect(await lastLogitsDiff(m)).toBeLessThan(1e-4);
+  });
+
+  it('loads from a server laid out like the Hugging Face hub, reporting progress', async () => {
+    const dir = hubFolder();
+    const server: Server = createServer(async (req, res) => {
+      const m = /^\/([^/]+\/[^/]+)\/resolve\/main\/(.+)$/.exec(req.url ?? '');
+      try {
+        if (!m || m[1] !== 'test/tiny-gpt2') throw new Error('no');
+        const body = await readFile(join(dir, m[2]!));
+        res.writeHead(200, { 'content-length': body.length });
+        res.end(body);
+      } catch {
+        res.writeHead(404);
+        res.end();
+      }
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as AddressInfo).port;
+    const events: LoadProgress[] = [];
+    try {
+      const m = await openModel(`http://127.0.0.1:${port}/test/tiny-gpt2/resolve/main`, nodeResolver, { onProgress: (p) => events.push(p) });
+      expect(await lastLogitsDiff(m)).toBeLessThan(1e-4);
+      const done = events.filter((e) => e.status === 'done').map((e) => e.file);
+      expect(done).toContain('onnx/model.onnx');
+      const last = events.filter((e) => e.status === 'progress' && e.file === 'onnx/model.onnx').pop();
+      expect(last).toMatchObject({ loaded: 1025435, total: 1025435 });
+      await expect(openModel(`http://127.0.0.1:${port}/test/missing/resolve/main`, nodeResolver)).rejects.toThrow(/no ONNX graph/);
+    } finally {
+      server.close();
+    }
+  });
+});
+
+describe('errors name what was found', () => {
+  const load = (file: string, config?: Record<string, unknown>) => () => loadModel({ name: file, model: readBytes(join(TESTDATA, file)), config });
+  it('rejects fused graphs, unscoped graphs, non-ONNX bytes and unknown families', async () => {
+    expect(load('ortgenai-tiny-random-gpt2-fp32-past-fused.onnx')).toThrow(/fused ops \(.*Attention/);
+    expect(load('ort-testdata-gpt2_past-pytorch1.6-opset11.onnx')).toThrow(/neither GPT-2/);
+    expect(load('ort-testdata-gpt2_past-pytorch1.6-opset11.onnx', { model_type: 'gpt2' })).toThrow(/no token embedding table found/);
+    expect(load('generated/tiny-gpt2/model.onnx', { model_type: 'llama' })).toThrow(/model_type "llama"/);
+    expect(() => loadModel({ name: 'x', model: new TextEncoder().encode('{"not": "onnx"}') })).toThrow(PatchbayError);
+    await expect(openModel('/nonexistent/folder', nodeResolver)).rejects.toThrow(/no such file or folder/);
+  });
+});
