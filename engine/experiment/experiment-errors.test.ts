@@ -1,0 +1,82 @@
+// Every bad experiment gets a coded error that names the field and what was found.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadFixture } from '../test-support/fixtures.js';
+import type { LoadedModel } from '../model/load-model.js';
+import { ExperimentSchema, validateExperiment, type ExperimentInput } from './experiment-schema.js';
+import { runExperiment } from './run-experiment.js';
+import { interventionTypeName } from '../interventions/registry.js';
+
+let model: LoadedModel;
+beforeAll(() => { model = loadFixture('tiny-gpt2'); });
+
+const base: ExperimentInput = {
+  base: { input_ids: [1, 2, 3, 4] },
+  sources: [{ input_ids: [5, 6, 7, 8] }],
+  config: { representations: [{ layer: 1, component: 'block_output' }] },
+  unit_locations: { 'sources->base': 3 },
+};
+
+async function errorOf(patch: (d: ExperimentInput) => void): Promise<{ code: string; message: string }> {
+  const doc = structuredClone(base);
+  patch(doc);
+  try {
+    await runExperiment(model, ExperimentSchema.parse(doc));
+  } catch (e) {
+    return { code: (e as { code: string }).code, message: (e as Error).message };
+  }
+  throw new Error('expected an error');
+}
+
+describe('document validation', () => {
+  it('names the JSON path of every problem', () => {
+    const r = validateExperiment({ base: '', config: { representations: [{ layer: -1, component: 3, unit: 'x' }] }, extra: 1 });
+    expect(r.ok).toBe(false);
+    const paths = r.ok ? [] : r.errors.map((e) => e.path);
+    expect(paths).toEqual(expect.arrayContaining(['base', 'config.representations[0].layer', 'config.representations[0].component', 'config.representations[0].unit', '(document)']));
+  });
+
+  it('fills defaults the way pyvene does', () => {
+    const r = validateExperiment({ base: 'hi', config: { representations: [{ layer: 0, component: 'block_output' }] } });
+    expect(r.ok && r.value.config.representations[0]).toMatchObject({ unit: 'pos', intervention_type: 'VanillaIntervention', max_number_of_units: 1 });
+    expect(r.ok && r.value.config.mode).toBe('parallel');
+  });
+
+  it('reads pyvene class strings', () => {
+    expect(interventionTypeName("<class 'pyvene.models.interventions.VanillaIntervention'>")).toBe('VanillaIntervention');
+    expect(interventionTypeName('pyvene.ZeroIntervention')).toBe('ZeroIntervention');
+  });
+});
+
+describe('plan errors', () => {
+  it.each([
+    ['layer out of range', (d: ExperimentInput) => { d.config.representations[0]!.layer = 14; }, 'LAYER_OUT_OF_RANGE', /layer 14 requested; the model has 2 layers \(0–1\)/],
+    ['unknown component', (d: ExperimentInput) => { d.config.representations[0]!.component = 'mlp_hidden'; }, 'SITE_UNKNOWN', /unknown component "mlp_hidden"/],
+    ['unknown intervention', (d: ExperimentInput) => { d.config.representations[0]!.intervention_type = 'LambdaIntervention'; }, 'INTERVENTION_UNKNOWN', /unknown intervention type "LambdaIntervention"/],
+    ['position out of range', (d: ExperimentInput) => { d.unit_locations = { 'sources->base': 9 }; }, 'LOCATION_OUT_OF_RANGE', /position 9 requested; the input has 4 tokens/],
+    ['head out of range', (d: ExperimentInput) => {
+      d.config.representations[0] = { layer: 0, component: 'head_attention_value_output', unit: 'h' };
+      d.unit_locations = { 'sources->base': 7 };
+    }, 'LOCATION_OUT_OF_RANGE', /head 7 requested; the model has 4 heads/],
+    ['head unit on a component without heads', (d: ExperimentInput) => { d.config.representations[0]!.unit = 'h'; }, 'UNIT_INVALID', /has none/],
+    ['missing source', (d: ExperimentInput) => { d.sources = []; }, 'SOURCE_MISSING', /only 0 source input/],
+    ['too many sources', (d: ExperimentInput) => { d.sources!.push({ input_ids: [1, 2, 3, 4] }); }, 'SOURCE_MISSING', /2 sources given, but the interventions read 1/],
+    ['text without a tokenizer', (d: ExperimentInput) => { d.base = 'The capital of France is'; }, 'TOKENIZER_MISSING', /has no tokenizer.json/],
+    ['token id outside the vocabulary', (d: ExperimentInput) => { d.base = { input_ids: [1, 2, 3, 5000] }; }, 'INPUT_INVALID', /token id 5000 is outside the vocabulary \(0–999\)/],
+    ['mismatched pairs', (d: ExperimentInput) => { d.unit_locations = { 'sources->base': [[[[0, 1]]], [[[2]]]] }; }, 'SHAPE_MISMATCH', /2 source unit\(s\) but 1 base unit/],
+    ['more than one batch row', (d: ExperimentInput) => { d.unit_locations = { 'sources->base': [[[[0], [1]]], [[[0], [1]]]] }; }, 'EXPERIMENT_INVALID', /2 batch rows/],
+    ['wrong number of interventions', (d: ExperimentInput) => { d.unit_locations = { 'sources->base': [[[[0]], [[1]]], [[[0]], [[1]]]] }; }, 'EXPERIMENT_INVALID', /has 2 entries; the config has 1 intervention/],
+    ['no unit_locations', (d: ExperimentInput) => { delete d.unit_locations; }, 'EXPERIMENT_INVALID', /unit_locations is required/],
+    ['subspace beyond the features', (d: ExperimentInput) => { d.subspaces = [[[0, 64]]]; }, 'EXPERIMENT_INVALID', /between 0 and 63/],
+    ['constant source of the wrong size', (d: ExperimentInput) => { d.config.representations[0]!.source_representation = [1, 2]; d.sources = []; }, 'SHAPE_MISMATCH', /2 values; the site has 64 features/],
+    ['bad intervention parameter', (d: ExperimentInput) => {
+      d.config.representations[0] = { layer: 0, component: 'block_output', intervention_type: 'NoiseIntervention', params: { noise_level: 'loud' } };
+      d.sources = [];
+      d.unit_locations = { base: 1 };
+    }, 'INTERVENTION_INVALID', /noise_level/],
+    ['serial mode (not yet)', (d: ExperimentInput) => { d.config.mode = 'serial'; }, 'CONFIG_UNSUPPORTED', /serial/],
+  ])('%s', async (_name, patch, code, message) => {
+    const e = await errorOf(patch);
+    expect(e.code).toBe(code);
+    expect(e.message).toMatch(message);
+  });
+});
