@@ -1,0 +1,69 @@
+// The CLI contract: `patchbay run` prints original/intervened top-k (and full logits on request), `patchbay models`
+// lists bundled models, and errors exit non-zero with one line on stderr.
+import { describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { REPO_ROOT, bundledIds } from '../engine/io/node-resolver.js';
+import { TESTDATA, fixtureReference, maxAbsDiff } from '../engine/test-support/fixtures.js';
+
+const run = promisify(execFile);
+const CLI = join(REPO_ROOT, 'bin/patchbay.js');
+
+async function patchbay(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run('node', [CLI, ...args], { cwd: REPO_ROOT });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+describe('patchbay run', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'patchbay-cli-'));
+  const model = join(TESTDATA, 'generated/tiny-gpt2/model.onnx');
+  const ref = fixtureReference('tiny-gpt2');
+
+  it('prints original and intervened predictions, full logits on request, and writes --out', async () => {
+    const doc = {
+      model,
+      base: { input_ids: ref.input_ids[0] },
+      config: { representations: [{ layer: 0, component: 'head_attention_value_output', unit: 'h', intervention_type: 'ZeroIntervention' }] },
+      unit_locations: { base: 2 },
+    };
+    const file = join(dir, 'exp.json');
+    writeFileSync(file, JSON.stringify(doc));
+    const r = await patchbay(['run', file, '--full-logits', '--out', join(dir, 'out.json')]);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8'));
+    expect(out.original.top_k).toHaveLength(10);
+    expect(out.original.top_k[0]).toEqual({ id: expect.any(Number), token: null, prob: expect.any(Number), logit: expect.any(Number) });
+    expect(out.intervened.logits).toHaveLength(1000);
+    const want = ref.interventions.zero_head.logits[0]!.at(-1)!;
+    expect(maxAbsDiff(out.intervened.logits, want)).toBeLessThan(1e-4);
+    expect(out.collected).toEqual([]);
+  });
+
+  it('fails with one clear line and a non-zero exit', async () => {
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ model, base: { input_ids: [1] }, config: { representations: [{ layer: 7, component: 'block_output' }] }, unit_locations: { base: 0 } }));
+    const r = await patchbay(['run', bad]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^patchbay: LAYER_OUT_OF_RANGE: .*layer 7 requested; the model has 2 layers/);
+    const missing = await patchbay(['run', join(dir, 'nope.json')]);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toMatch(/cannot read/);
+  });
+});
+
+describe('patchbay models', () => {
+  it('lists every bundled model', async () => {
+    const r = await patchbay(['models', '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).map((m: { id: string }) => m.id)).toEqual(bundledIds());
+  });
+});
