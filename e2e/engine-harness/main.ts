@@ -1,0 +1,26 @@
+// A bare page that runs the engine in the browser for the Node-vs-Chromium parity test (e2e/engine-parity.test.ts):
+// window.patchbayRun(provider, modelBase, doc) opens a model over HTTP and runs an experiment document.
+import { httpAccess } from '../../engine/io/http-access.js';
+import { fetchModelFiles } from '../../engine/model/fetch-model-files.js';
+import { loadModel } from '../../engine/model/load-model.js';
+import { ExperimentSchema } from '../../engine/experiment/experiment-schema.js';
+import { runExperiment } from '../../engine/experiment/run-experiment.js';
+import { configureRuntime, webgpuAvailable, type ExecutionProvider } from '../../engine/runtime/ort-runtime.js';
+
+declare global {
+  interface Window {
+    patchbayRun: (provider: ExecutionProvider, modelBase: string, doc: unknown) => Promise<unknown>;
+    patchbayWebgpu: () => Promise<boolean>;
+  }
+}
+
+window.patchbayWebgpu = webgpuAvailable;
+window.patchbayRun = async (provider, modelBase, doc) => {
+  configureRuntime({ provider, numThreads: 1 });
+  const files = await fetchModelFiles(httpAccess(modelBase), modelBase, { modelFile: 'model.onnx' });
+  const model = loadModel(files);
+  const graph = await model.graphs.get([], provider);
+  const result = await runExperiment(model, ExperimentSchema.parse(doc));
+  return { provider: graph.session.provider, ...result };
+};
+document.getElementById('status')!.textContent = 'ready';

@@ -1,0 +1,89 @@
+// The same experiment gives the same result in Node and in headless Chromium, on the wasm and the WebGPU backends
+// (WebGPU via SwiftShader with --enable-unsafe-webgpu: a correctness check, not a speed one). Tolerance 1e-4.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer, type ViteDevServer } from 'vite';
+import { chromium, type Browser } from 'playwright-core';
+import { existsSync, createReadStream } from 'node:fs';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { REPO_ROOT } from '../engine/io/node-resolver.js';
+import { TESTDATA, loadFixture, maxAbsDiff } from '../engine/test-support/fixtures.js';
+import { ExperimentSchema } from '../engine/experiment/experiment-schema.js';
+import { runExperiment, type ExperimentResult } from '../engine/experiment/run-experiment.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--enable-unsafe-webgpu'];
+
+const DOC = {
+  base: { input_ids: [11, 450, 7, 999] },
+  sources: [{ input_ids: [3, 14, 15, 92] }],
+  config: { representations: [
+    { layer: 1, component: 'block_output', intervention_type: 'VanillaIntervention' },
+    { layer: 0, component: 'head_attention_value_output', unit: 'h', intervention_type: 'ZeroIntervention' },
+    { layer: 0, component: 'mlp_output', intervention_type: 'CollectIntervention' },
+  ] },
+  unit_locations: { 'sources->base': [[[[2]], [[1]], [[3]]], [[[2]], [[1]], [[3]]]] },
+  options: { full_logits: true },
+};
+
+let server: ViteDevServer;
+let browser: Browser;
+let url: string;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)`);
+  server = await createServer({
+    configFile: false,
+    root: join(REPO_ROOT, 'e2e/engine-harness'),
+    logLevel: 'error',
+    server: { port: 0, host: '127.0.0.1', fs: { allow: [REPO_ROOT] }, headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } },
+    optimizeDeps: { exclude: ['onnxruntime-web'] },
+    plugins: [{
+      name: 'fixtures',
+      configureServer(s) {
+        s.middlewares.use('/fixtures', (req, res) => {
+          const file = join(TESTDATA, 'generated', decodeURIComponent(req.url ?? '').replace(/\.\./g, ''));
+          if (!existsSync(file)) { res.statusCode = 404; res.end(); return; }
+          createReadStream(file).pipe(res);
+        });
+      },
+    }],
+  });
+  await server.listen();
+  url = `http://127.0.0.1:${(server.httpServer!.address() as AddressInfo).port}/`;
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function inBrowser(provider: 'wasm' | 'webgpu'): Promise<ExperimentResult & { provider: string }> {
+  const page = await browser.newPage();
+  try {
+    await page.goto(url);
+    await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready', null, { timeout: 60_000 });
+    if (provider === 'webgpu') expect(await page.evaluate(() => window.patchbayWebgpu())).toBe(true);
+    return await page.evaluate(([p, doc]) => window.patchbayRun(p as 'wasm', '/fixtures/tiny-gpt2', doc), [provider, DOC] as const) as ExperimentResult & { provider: string };
+  } finally {
+    await page.close();
+  }
+}
+
+describe('Node and Chromium agree', () => {
+  let node: ExperimentResult;
+  beforeAll(async () => { node = await runExperiment(loadFixture('tiny-gpt2'), ExperimentSchema.parse(DOC)); });
+
+  it.each(['wasm', 'webgpu'] as const)('on %s', async (provider) => {
+    const web = await inBrowser(provider);
+    expect(web.provider).toBe(provider);
+    expect(maxAbsDiff(web.original.logits!, node.original.logits!)).toBeLessThan(1e-4);
+    expect(maxAbsDiff(web.intervened.logits!, node.intervened.logits!)).toBeLessThan(1e-4);
+    expect(maxAbsDiff(web.collected[0]!.values[0]!, node.collected[0]!.values[0]!)).toBeLessThan(1e-4);
+    expect(web.intervened.top_k.map((t) => t.id)).toEqual(node.intervened.top_k.map((t) => t.id));
+    // The intervention did something, so agreement is not agreement on an untouched model.
+    expect(maxAbsDiff(web.intervened.logits!, web.original.logits!)).toBeGreaterThan(1e-3);
+  }, 180_000);
+});
