@@ -10,6 +10,7 @@ export class GraphIndex {
   readonly initializers = new Map<string, TensorProto>();
   readonly graphInputs: Set<string>;
   readonly graphOutputs: Set<string>;
+  private readonly constantMemo = new Map<string, boolean>();
 
   constructor(readonly graph: Graph) {
     for (const t of graph.initializer) this.initializers.set(t.name, t);
@@ -35,10 +36,27 @@ export class GraphIndex {
 
   /** Whether a value carries data computed at run time (not a weight, not a constant, not a shape computation). */
   isActivation(value: string): boolean {
-    if (this.initializers.has(value)) return false;
-    const p = this.producer.get(value);
-    if (!p) return this.graphInputs.has(value);
-    return !CONSTANT_OPS.has(p.op_type);
+    return !this.isConstant(value);
+  }
+
+  /** Weights, constants, shape computations, and anything computed only from them (torch exports merge equal
+   *  initializers and leave the duplicates as Identity nodes, e.g. every zero bias of a random model). */
+  isConstant(value: string): boolean {
+    const known = this.constantMemo.get(value);
+    if (known !== undefined) return known;
+    let result: boolean;
+    if (this.initializers.has(value)) result = true;
+    else {
+      const p = this.producer.get(value);
+      if (!p) result = !this.graphInputs.has(value);
+      else if (CONSTANT_OPS.has(p.op_type)) result = true;
+      else {
+        this.constantMemo.set(value, false); // cycles cannot occur in a valid graph; this only guards recursion
+        result = p.input.every((i) => !i || this.isConstant(i));
+      }
+    }
+    this.constantMemo.set(value, result);
+    return result;
   }
 
   /** Activation values consumed by nodes in the scope but produced outside it. */
