@@ -1,0 +1,58 @@
+// The bundled models: public/models/index.json lists ids, each public/models/<id>/patchbay.json describes one
+// (display name, facts, graph file, classroom presets). Read-only data fetched from our own origin.
+
+export interface TracePreset { name: string; prompt: string; subject: string; answer: string }
+export interface PatchingPreset { name: string; base: string; source: string; component: string; answer: string; note?: string }
+export interface MultiSourcePreset { name: string; base: string; sources: string[]; note?: string }
+export interface SteeringPreset { name: string; prompt: string; positive: string; negative: string; layer: number; coefficient: number; note?: string }
+
+export interface BundledModel {
+  id: string;
+  display_name: string;
+  description: string;
+  family: string;
+  files: { model?: string };
+  facts: Partial<Record<'layers' | 'd_model' | 'heads' | 'd_head' | 'd_mlp' | 'vocab' | 'context' | 'params' | 'bytes', number>>;
+  presets: { traces: TracePreset[]; patching: PatchingPreset[]; multi_source: MultiSourcePreset[]; steering: SteeringPreset[] };
+}
+
+const base = () => `${import.meta.env.BASE_URL}models/`;
+
+async function json(url: string): Promise<unknown> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
+  return res.json();
+}
+
+function manifest(id: string, raw: unknown): BundledModel {
+  const m = (raw ?? {}) as Partial<BundledModel>;
+  const p = (m.presets ?? {}) as Partial<BundledModel['presets']>;
+  return {
+    id,
+    display_name: typeof m.display_name === 'string' ? m.display_name : id,
+    description: typeof m.description === 'string' ? m.description : '',
+    family: typeof m.family === 'string' ? m.family : '',
+    files: m.files ?? {},
+    facts: m.facts ?? {},
+    presets: { traces: p.traces ?? [], patching: p.patching ?? [], multi_source: p.multi_source ?? [], steering: p.steering ?? [] },
+  };
+}
+
+/** Every bundled model with its manifest; models whose manifest is missing or broken are left out. */
+export async function fetchCatalog(): Promise<BundledModel[]> {
+  let ids: string[];
+  try {
+    const index = (await json(`${base()}index.json`)) as { models?: unknown };
+    ids = Array.isArray(index.models) ? index.models.filter((x): x is string => typeof x === 'string') : [];
+  } catch {
+    return [];
+  }
+  const all = await Promise.all(ids.map(async (id) => {
+    try {
+      return manifest(id, await json(`${base()}${encodeURIComponent(id)}/patchbay.json`));
+    } catch {
+      return undefined;
+    }
+  }));
+  return all.filter((m): m is BundledModel => !!m);
+}

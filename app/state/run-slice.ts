@@ -1,0 +1,123 @@
+// The run slice: everything computed from the experiment (model load, next-token predictions, trace, intervention
+// run, sweep) with its progress, result and inline error. Actions read the experiment slice and call the worker.
+import { engineClient, type Pending } from '../workers/engine-client';
+import type { Prediction, WorkerError } from '../workers/protocol';
+import type { TraceOutput, TraceProgress } from '../workers/trace-op';
+import type { SweepProgress, SweepResult } from '../workers/sweep';
+import type { ExperimentProgress, ExperimentResult } from '../../engine/experiment/run-experiment';
+import { createModelSlice, type ModelSlice } from './model-slice';
+import type { SliceCreator, Store } from './types';
+
+export type OpStatus = 'idle' | 'running' | 'done' | 'error';
+
+export interface OpState<R, P> {
+  status: OpStatus;
+  progress: P | null;
+  result: R | null;
+  error: WorkerError | null;
+  /** JSON of the inputs the result was computed from (the UI marks a result stale when they change). */
+  inputs: string | null;
+  seconds: number | null;
+}
+
+export type OpName = 'trace' | 'intervention' | 'sweep';
+
+export interface PredictionState { text: string; status: OpStatus; result: Prediction | null; error: WorkerError | null }
+
+export interface RunSlice extends ModelSlice {
+  ops: {
+    trace: OpState<TraceOutput, TraceProgress>;
+    intervention: OpState<ExperimentResult, ExperimentProgress>;
+    sweep: OpState<SweepResult, SweepProgress>;
+  };
+  predictions: Record<string, PredictionState>;
+  predict: (text: string) => Promise<Prediction | null>;
+  runTrace: () => void;
+  runIntervention: () => void;
+  runSweep: () => void;
+  cancelOp: (op: OpName) => void;
+  /** Called when a model finishes loading: runs the view a link asked to run. */
+  modelReady: () => void;
+}
+
+const idle = <R, P>(): OpState<R, P> => ({ status: 'idle', progress: null, result: null, error: null, inputs: null, seconds: null });
+const cancels: Partial<Record<OpName, () => void>> = {};
+
+export const createRunSlice: SliceCreator<RunSlice> = (set, get, api) => {
+  function start(op: OpName, inputs: unknown, call: (onProgress: (p: unknown) => void) => Pending<unknown>): void {
+    cancels[op]?.();
+    if (get().model.status !== 'ready') {
+      patch(op, { ...idle(), status: 'error', error: { code: 'MODEL_NOT_FOUND', message: 'no model is loaded: open one on the Model screen first' } });
+      return;
+    }
+    const key = JSON.stringify(inputs);
+    const t0 = performance.now();
+    patch(op, { status: 'running', progress: null, error: null, inputs: key });
+    const pending = call((p) => {
+      if (get().ops[op].inputs === key && get().ops[op].status === 'running') patch(op, { progress: p });
+    });
+    cancels[op] = pending.cancel;
+    void pending.result.then((r) => {
+      if (get().ops[op].inputs !== key || get().ops[op].status !== 'running') return;
+      delete cancels[op];
+      const seconds = (performance.now() - t0) / 1000;
+      if (r.ok) patch(op, { status: 'done', result: r.value, error: null, seconds });
+      else patch(op, { status: 'error', error: r.error, seconds });
+    });
+  }
+
+  /** Ops share one shape; each op's result type is fixed by the call that produced it. */
+  function patch(op: OpName, p: Partial<OpState<unknown, unknown>>): void {
+    set((s) => ({ ops: { ...s.ops, [op]: { ...s.ops[op], ...p } } as Store['ops'] }));
+  }
+
+  return {
+    ...createModelSlice(set, get, api),
+    ops: { trace: idle(), intervention: idle(), sweep: idle() },
+    predictions: {},
+
+    predict: async (text) => {
+      if (get().model.status !== 'ready' || !text.trim()) return null;
+      const cached = get().predictions[text];
+      if (cached?.status === 'done') return cached.result;
+      set((s) => ({ predictions: { ...s.predictions, [text]: { text, status: 'running', result: null, error: null } } }));
+      const r = await engineClient.predict(text, 5);
+      const entry: PredictionState = r.ok ? { text, status: 'done', result: r.value, error: null } : { text, status: 'error', result: null, error: r.error };
+      set((s) => ({ predictions: { ...s.predictions, [text]: entry } }));
+      return r.ok ? r.value : null;
+    },
+
+    runTrace: () => {
+      const t = get().experiment.trace;
+      start('trace', t, (onProgress) => engineClient.experiment('trace', { ...t }, onProgress));
+    },
+
+    runIntervention: () => {
+      const doc = get().experiment.intervention;
+      start('intervention', doc, (onProgress) => engineClient.experiment('run', doc, onProgress));
+    },
+
+    runSweep: () => {
+      const sw = get().experiment.sweep;
+      start('sweep', sw, (onProgress) => engineClient.experiment('sweep', { ...sw }, onProgress));
+    },
+
+    cancelOp: (op) => {
+      cancels[op]?.();
+      delete cancels[op];
+      if (get().ops[op].status === 'running') patch(op, { status: 'error', error: { code: 'ABORTED', message: 'cancelled' } });
+    },
+
+    modelReady: () => {
+      set({ predictions: {}, ops: { trace: idle(), intervention: idle(), sweep: idle() } });
+      const view = get().autorun;
+      get().setAutorun(null);
+      if (view === 'trace') get().runTrace();
+      else if (view === 'intervene') get().runIntervention();
+      else if (view === 'sweep') get().runSweep();
+    },
+  };
+};
+
+export const selectOp = <K extends OpName>(op: K) => (s: Store): Store['ops'][K] => s.ops[op];
+export const selectPrediction = (text: string) => (s: Store): PredictionState | undefined => s.predictions[text];

@@ -1,0 +1,8 @@
+// The whole store's type, and the slice-creator type each slice file uses (zustand's slices pattern).
+import type { StateCreator } from 'zustand';
+import type { ExperimentSlice } from './experiment-slice';
+import type { RunSlice } from './run-slice';
+import type { ViewSlice } from './view-slice';
+
+export type Store = ExperimentSlice & RunSlice & ViewSlice;
+export type SliceCreator<T> = StateCreator<Store, [], [], T>;

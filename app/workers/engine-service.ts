@@ -1,0 +1,206 @@
+// The engine as the worker serves it: one loaded model, the runtime settings, and one method per UI operation.
+// Long operations take a request id (for abort) and a progress callback (a Comlink.proxy from the UI).
+import { fetchModelFiles } from '../../engine/model/fetch-model-files';
+import { loadModel, type LoadedModel } from '../../engine/model/load-model';
+import { httpAccess } from '../../engine/io/http-access';
+import { memoryAccess, type FileAccess } from '../../engine/io/file-access';
+import { configureRuntime, runtimeSettings, webgpuAvailable } from '../../engine/runtime/ort-runtime';
+import { forward } from '../../engine/run/forward';
+import { PatchbayError } from '../../engine/errors';
+import type { ModelVariant } from '../../engine/model/model-ref';
+import { cachedFetch, clearModelCache, modelCacheUsage } from './model-cache';
+import { runOps } from './engine-ops';
+import type {
+  ExecutionProvider, ModelSummary, OpenProgress, OpenRequest, Prediction, Result, RuntimeFacts, Tokenized,
+} from './protocol';
+
+type Progress<T> = (p: T) => void;
+
+export function toResultError(e: unknown): Result<never> {
+  if (e instanceof PatchbayError) return { ok: false, error: { code: e.code, message: e.message, path: e.path } };
+  const message = e instanceof Error ? e.message : String(e);
+  return { ok: false, error: { code: 'INTERNAL', message } };
+}
+
+async function guard<T>(fn: () => Promise<T>): Promise<Result<T>> {
+  try {
+    return { ok: true, value: await fn() };
+  } catch (e) {
+    return toResultError(e);
+  }
+}
+
+/** Progress arrives per network chunk; the UI needs ~10 updates a second, plus every start and end. */
+function throttle(fn: Progress<OpenProgress>): Progress<OpenProgress> {
+  let last = 0;
+  return (p) => {
+    const now = performance.now();
+    if (p.status !== 'progress' || now - last > 100) {
+      last = now;
+      fn(p);
+    }
+  };
+}
+
+export class EngineService {
+  private model: LoadedModel | undefined;
+  private readonly controllers = new Map<string, AbortController>();
+  private webgpu: boolean | undefined;
+
+  private signal(id: string): AbortSignal {
+    this.controllers.get(id)?.abort();
+    const c = new AbortController();
+    this.controllers.set(id, c);
+    return c.signal;
+  }
+
+  private done(id: string): void {
+    this.controllers.delete(id);
+  }
+
+  /** Cancels the operation started with this request id (a no-op when it has finished). */
+  abort(id: string): void {
+    this.controllers.get(id)?.abort();
+    this.controllers.delete(id);
+  }
+
+  async runtime(): Promise<RuntimeFacts> {
+    this.webgpu ??= await webgpuAvailable();
+    const isolated = globalThis.crossOriginIsolated === true;
+    const cores = globalThis.navigator?.hardwareConcurrency ?? 1;
+    const s = runtimeSettings();
+    return { crossOriginIsolated: isolated, threads: isolated ? Math.max(1, Math.min(4, cores)) : 1, webgpu: this.webgpu, provider: s.provider };
+  }
+
+  private async ensureConfigured(provider?: ExecutionProvider): Promise<void> {
+    const facts = await this.runtime();
+    const wanted = provider ?? facts.provider;
+    if (wanted === 'webgpu' && !facts.webgpu) {
+      throw new PatchbayError('RUNTIME_FAILED', 'this browser has no WebGPU adapter: use wasm, or enable WebGPU (chrome://flags)');
+    }
+    const base = new URL(import.meta.env.BASE_URL, self.location.origin).href;
+    configureRuntime({ provider: wanted, numThreads: facts.threads, wasmPaths: `${base}ort/` });
+  }
+
+  open(id: string, req: OpenRequest, onProgress: Progress<OpenProgress>): Promise<Result<ModelSummary>> {
+    const signal = this.signal(id);
+    return guard(async () => {
+      try {
+        await this.ensureConfigured();
+        const { access, modelFile, variant } = this.access(req);
+        const report = throttle(onProgress);
+        const files = await fetchModelFiles(access, req.kind === 'bundled' ? req.id : req.name, { modelFile, variant, onProgress: report, signal });
+        report({ status: 'stage', message: 'reading the graph and finding hook sites' });
+        const loaded = loadModel(files);
+        if (signal.aborted) throw new PatchbayError('ABORTED', 'loading was cancelled');
+        await this.model?.graphs.clear();
+        this.model = loaded;
+        report({ status: 'stage', message: 'creating an onnxruntime session' });
+        await loaded.graphs.get([]);
+        return this.summary();
+      } finally {
+        this.done(id);
+      }
+    });
+  }
+
+  private access(req: OpenRequest): { access: FileAccess; modelFile?: string; variant?: ModelVariant } {
+    switch (req.kind) {
+      case 'bundled': {
+        const base = new URL(`${import.meta.env.BASE_URL}models/${encodeURIComponent(req.id)}`, self.location.origin).href;
+        return { access: httpAccess(base), modelFile: req.modelFile };
+      }
+      case 'http':
+        return { access: httpAccess(req.baseUrl, req.cache ? cachedFetch : fetch), modelFile: req.modelFile, variant: req.variant };
+      case 'files':
+        return { access: memoryAccess(new Map(req.files.map((f) => [f.path, f.bytes])), req.name), modelFile: req.modelFile };
+    }
+  }
+
+  private async summary(): Promise<ModelSummary> {
+    const m = this.need();
+    const { name, family, dims, bytes, hasTokenizer } = m.info;
+    return { name, family, dims, bytes, hasTokenizer, runtime: await this.runtime() };
+  }
+
+  private need(): LoadedModel {
+    if (!this.model) throw new PatchbayError('MODEL_NOT_FOUND', 'no model is loaded: open one on the Model screen');
+    return this.model;
+  }
+
+  /** Switches the execution provider; compiled graphs of the old one are released. */
+  setProvider(provider: ExecutionProvider): Promise<Result<ModelSummary | null>> {
+    return guard(async () => {
+      await this.ensureConfigured(provider);
+      if (!this.model) return null;
+      await this.model.graphs.clear();
+      await this.model.graphs.get([]);
+      return this.summary();
+    });
+  }
+
+  tokenize(text: string): Promise<Result<Tokenized>> {
+    return guard(async () => {
+      const tok = this.tokenizer();
+      const ids = tok.encode(text);
+      return { ids, tokens: tok.tokenTexts(ids) };
+    });
+  }
+
+  private tokenizer() {
+    const tok = this.need().tokenizer;
+    if (!tok) throw new PatchbayError('TOKENIZER_MISSING', 'this model came without tokenizer.json: add it beside the .onnx file');
+    return tok;
+  }
+
+  /** The next-token distribution after a prompt: its k most likely tokens. */
+  predict(text: string, k: number): Promise<Result<Prediction>> {
+    return guard(async () => {
+      const m = this.need();
+      const tok = this.tokenizer();
+      const ids = tok.encode(text);
+      if (ids.length === 0) throw new PatchbayError('INPUT_INVALID', 'the prompt has no tokens');
+      const graph = await m.graphs.get([]);
+      const out = await forward(m, graph, { ids: [ids], logits: 'last' });
+      const probs = softmax(out.logits!.data);
+      const order = topK(probs, k);
+      return { ids, tokens: tok.tokenTexts(ids), top: order.map((i) => ({ id: i, token: tok.decode([i]), prob: probs[i]! })) };
+    });
+  }
+
+  /** Experiments (trace, intervention, sweep) share the model, an abort signal and a progress callback. */
+  experiment<K extends keyof typeof runOps>(id: string, op: K, input: Parameters<(typeof runOps)[K]>[1], onProgress: Progress<unknown>):
+    Promise<Result<Awaited<ReturnType<(typeof runOps)[K]>>>> {
+    const signal = this.signal(id);
+    return guard(async () => {
+      try {
+        const fn = runOps[op] as (m: LoadedModel, input: unknown, io: { onProgress: Progress<unknown>; signal: AbortSignal }) => Promise<never>;
+        return await fn(this.need(), input, { onProgress, signal });
+      } finally {
+        this.done(id);
+      }
+    });
+  }
+
+  clearCache(): Promise<Result<number>> {
+    return guard(clearModelCache);
+  }
+
+  cacheUsage(): Promise<Result<{ files: number; bytes: number }>> {
+    return guard(modelCacheUsage);
+  }
+}
+
+export function softmax(logits: Float32Array): Float64Array {
+  let max = -Infinity;
+  for (const v of logits) if (v > max) max = v;
+  const out = new Float64Array(logits.length);
+  let sum = 0;
+  for (let i = 0; i < logits.length; i++) sum += out[i] = Math.exp(logits[i]! - max);
+  for (let i = 0; i < out.length; i++) out[i]! /= sum;
+  return out;
+}
+
+function topK(values: Float64Array, k: number): number[] {
+  return Array.from(values.keys()).sort((a, b) => values[b]! - values[a]!).slice(0, k);
+}

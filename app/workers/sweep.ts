@@ -1,0 +1,107 @@
+// The patching sweep as the worker runs it: patch the source run's activation into the base run at every
+// (layer, position) of one component, one runExperiment per cell, and score each cell. Stage: experiments (app side,
+// built on the engine's runExperiment until the engine offers a batched helper).
+import type { LoadedModel } from '../../engine/model/load-model';
+import { runExperiment } from '../../engine/experiment/run-experiment';
+import { validateExperiment } from '../../engine/experiment/experiment-schema';
+import { PatchbayError, throwIfAborted } from '../../engine/errors';
+import { softmax } from '../../engine/experiment/top-k';
+
+export type SweepMetric = 'prob' | 'logit_diff';
+
+export interface SweepOptions {
+  base: string;
+  source: string;
+  component: string;
+  metric: SweepMetric;
+  /** The token whose probability is scored; default: the source's clean top-1. */
+  answer?: string | null;
+}
+
+export interface SweepProgress { done: number; total: number }
+
+export interface SweepResult {
+  tokens: string[];
+  layers: number;
+  component: string;
+  metric: SweepMetric;
+  /** The scored token (source answer) and, for logit_diff, the base's clean top-1 it is compared with. */
+  answer: { id: number; text: string };
+  baseAnswer: { id: number; text: string };
+  /** The metric with nothing patched (base) and on the clean source run. */
+  low: number;
+  high: number;
+  /** values[position][layer]. */
+  values: number[][];
+}
+
+interface Io { onProgress: (p: SweepProgress) => void; signal: AbortSignal }
+
+export async function patchingSweep(model: LoadedModel, opts: SweepOptions, io: Io): Promise<SweepResult> {
+  const tok = model.tokenizer;
+  if (!tok) throw new PatchbayError('TOKENIZER_MISSING', 'this model has no tokenizer.json: the sweep needs text prompts');
+  const baseIds = tok.encode(opts.base);
+  const sourceIds = tok.encode(opts.source);
+  if (baseIds.length === 0 || sourceIds.length === 0) throw new PatchbayError('INPUT_INVALID', 'both prompts need at least one token');
+  if (baseIds.length !== sourceIds.length) {
+    throw new PatchbayError('INPUT_INVALID',
+      `base has ${baseIds.length} tokens and source ${sourceIds.length}: a position-by-position sweep needs prompts of equal token length`, 'sweep.source');
+  }
+  const { nLayers } = model.info.dims;
+  const seq = baseIds.length;
+  const cell = async (layer: number, pos: number) => {
+    const parsed = validateExperiment({
+      base: opts.base, sources: [opts.source],
+      config: { representations: [{ layer, component: opts.component, unit: 'pos', intervention_type: 'VanillaIntervention' }] },
+      unit_locations: { 'sources->base': [pos, pos] },
+      options: { top_k: 1, full_logits: true },
+    });
+    if (!parsed.ok) throw new PatchbayError('EXPERIMENT_INVALID', parsed.errors.map((e) => `${e.path}: ${e.message}`).join('; '));
+    return runExperiment(model, parsed.value, { signal: io.signal });
+  };
+  const first = await cell(0, 0);
+  const original = first.original.logits!;
+  const sourceClean = await cleanLogits(model, opts.source, io.signal);
+  const baseTop = argmax(original);
+  const answerId = opts.answer ? firstToken(tok.encode(opts.answer), opts.answer) : argmax(sourceClean);
+  const score = (logits: number[]) => (opts.metric === 'prob'
+    ? softmax(logits)[answerId]!
+    : logits[answerId]! - logits[baseTop]!);
+  const values: number[][] = Array.from({ length: seq }, () => new Array<number>(nLayers).fill(0));
+  const total = nLayers * seq;
+  let done = 0;
+  for (let layer = 0; layer < nLayers; layer++) {
+    for (let pos = 0; pos < seq; pos++) {
+      throwIfAborted(io.signal);
+      const r = layer === 0 && pos === 0 ? first : await cell(layer, pos);
+      values[pos]![layer] = score(r.intervened.logits!);
+      io.onProgress({ done: ++done, total });
+    }
+  }
+  return {
+    tokens: tok.tokenTexts(baseIds), layers: nLayers, component: opts.component, metric: opts.metric,
+    answer: { id: answerId, text: tok.decode([answerId]) }, baseAnswer: { id: baseTop, text: tok.decode([baseTop]) },
+    low: score(original), high: score(sourceClean), values,
+  };
+}
+
+/** A prompt's clean last-position logits: the original (untouched) row of a run that only collects. */
+async function cleanLogits(model: LoadedModel, text: string, signal: AbortSignal): Promise<number[]> {
+  const parsed = validateExperiment({
+    base: text, config: { representations: [{ layer: 0, component: 'block_output', intervention_type: 'CollectIntervention' }] },
+    unit_locations: { base: 0 }, options: { top_k: 1, full_logits: true },
+  });
+  if (!parsed.ok) throw new PatchbayError('EXPERIMENT_INVALID', 'internal: the clean-run document is invalid');
+  return (await runExperiment(model, parsed.value, { signal })).original.logits!;
+}
+
+function argmax(v: number[]): number {
+  let best = 0;
+  for (let i = 1; i < v.length; i++) if (v[i]! > v[best]!) best = i;
+  return best;
+}
+
+function firstToken(ids: number[], text: string): number {
+  if (ids.length === 0) throw new PatchbayError('INPUT_INVALID', `the answer "${text}" encodes to no tokens`, 'sweep.answer');
+  return ids[0]!;
+}

@@ -1,0 +1,61 @@
+// Vite build and dev/preview servers for the Patchbay app (app/, index.html). Serves cross-origin isolated pages
+// (wasm threads), keeps onnxruntime-web in its own chunk, and serves ORT's .wasm from our own origin under /ort/.
+import { createReadStream, existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { defineConfig, type Plugin } from 'vite';
+import react from '@vitejs/plugin-react';
+
+const ORT_DIST = resolve(import.meta.dirname, 'node_modules/onnxruntime-web/dist');
+/** What the default onnxruntime-web entry (WebGPU via JSEP + wasm) loads from ort.env.wasm.wasmPaths: the wasm
+ *  binary and its Emscripten glue (which also starts ORT's thread workers). */
+const ORT_FILES = ['ort-wasm-simd-threaded.jsep.wasm', 'ort-wasm-simd-threaded.jsep.mjs'];
+
+const isolation = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
+/** Serves /ort/<file> from node_modules in dev and copies the files into dist/ort/ at build. */
+function ortWasm(): Plugin {
+  return {
+    name: 'patchbay-ort-wasm',
+    configureServer(server) {
+      server.middlewares.use('/ort/', (req, res, next) => {
+        const file = (req.url ?? '').replace(/^\/+/, '').split('?')[0]!;
+        if (!ORT_FILES.includes(file)) return next();
+        res.setHeader('Content-Type', file.endsWith('.wasm') ? 'application/wasm' : 'text/javascript');
+        createReadStream(resolve(ORT_DIST, file)).pipe(res);
+      });
+    },
+    generateBundle() {
+      for (const file of ORT_FILES) {
+        const path = resolve(ORT_DIST, file);
+        if (existsSync(path)) this.emitFile({ type: 'asset', fileName: `ort/${file}`, source: readFileSync(path) });
+      }
+    },
+  };
+}
+
+/** In the worker build: drops the hashed copy of the wasm that Vite emits for ORT's `new URL('….wasm', import.meta.url)`
+ *  fallback. We set ort.env.wasm.wasmPaths to /ort/, so that copy would be 28 MB that is never fetched. */
+function dropOrtAssetCopy(): Plugin {
+  return {
+    name: 'patchbay-drop-ort-asset-copy',
+    generateBundle(_options, bundle) {
+      for (const key of Object.keys(bundle)) if (/(^|\/)assets\/ort-wasm-[^/]*\.wasm$/.test(key)) delete bundle[key];
+    },
+  };
+}
+
+/** onnxruntime-web in a chunk of its own: its thread workers re-import the chunk that contains it. */
+const ortChunk = { codeSplitting: { groups: [{ name: 'ort', test: /node_modules[\\/]onnxruntime-(web|common)/ }] } };
+
+export default defineConfig({
+  plugins: [react(), ortWasm()],
+  server: { headers: isolation },
+  preview: { headers: isolation },
+  optimizeDeps: { exclude: ['onnxruntime-web'] },
+  build: { target: 'es2022', chunkSizeWarningLimit: 2000, rolldownOptions: { output: ortChunk } },
+  worker: { format: 'es', plugins: () => [dropOrtAssetCopy()], rolldownOptions: { output: ortChunk } },
+});
