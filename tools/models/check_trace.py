@@ -121,18 +121,26 @@ def run(mid, items, model, tok):
     sums = {k: np.zeros(n) for k in GROUPS}
     counts = {k: 0 for k in GROUPS}
     per_prompt = []
+    task_sums = {}
     for it in items:
         ids = tok.encode(it["prompt"]).ids
         span = subject_span(tok, it["prompt"], it["subject"])
         ans = tok.encode(it["answer"]).ids[0]
         scores, low, high = trace(model, ids, span, ans, noise)
         per_prompt.append({"prompt": it["prompt"], "low": low, "high": high})
+        task = it.get("task") or "?"
+        ts = task_sums.setdefault(task, {"n": 0, "last subject token": np.zeros(n), "last token": np.zeros(n)})
+        ts["n"] += 1
         for k, rows in group_rows(len(ids), span).items():
             if rows:
                 sums[k] += scores[rows].mean(0) - low
                 counts[k] += 1
+                if k in ts:
+                    ts[k] += scores[rows].mean(0) - low
     aie = {k: (sums[k] / counts[k]).tolist() if counts[k] else None for k in GROUPS}
-    return {"noise": noise, "n": len(items), "aie": aie, "counts": counts,
+    by_task = {t: {"n": v["n"], "last subject token": (v["last subject token"] / v["n"]).tolist(),
+                   "last token": (v["last token"] / v["n"]).tolist()} for t, v in sorted(task_sums.items())}
+    return {"noise": noise, "n": len(items), "aie": aie, "counts": counts, "by_task": by_task,
             "mean_low": float(np.mean([p["low"] for p in per_prompt])),
             "mean_high": float(np.mean([p["high"] for p in per_prompt]))}
 
@@ -215,6 +223,11 @@ def main():
             if res["aie"][k] is not None:
                 print(f"    {k:24s} " + " ".join(f"{v:6.3f}" for v in res["aie"][k]) + f"   (n={res['counts'][k]})")
         print(f"  leading group per layer: {lead}")
+        if len(res["by_task"]) > 1:
+            print("  by task: last subject token / last token")
+            for t, v in res["by_task"].items():
+                print(f"    {t:18s} n={v['n']:3d}  " + "  ".join(
+                    f"{a:5.2f}/{b:4.2f}" for a, b in zip(v["last subject token"], v["last token"])))
         print(f"  early/middle layers {list(range(split))}: last subject token leads: {early_ok}; "
               f"late layers {list(range(split, n))}: last token leads: {late_ok}")
     if a.png:

@@ -52,6 +52,7 @@ def r6(x):
 
 
 # ----------------------------------------------------------------------------------------------------------------
+@torch.no_grad()
 def ort_check(model, family, path, tok, prompts):
     import onnxruntime as ort
     sess = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
@@ -132,12 +133,13 @@ def choose_traces(model, tok, facts):
     out, count, seen = [], {}, set()
     for _, _, _, f in scored:
         t = f["task"]
-        if count.get(t, 0) >= want[t] or (f["subject"], t) in seen:
+        if count.get(t, 0) >= want[t] or (f["subject"], t) in seen or (f["answer"], t) in seen:
             continue
         if t == "landmark_country" and any(o["subject"] == f["subject"] for o in out):
             continue
         count[t] = count.get(t, 0) + 1
         seen.add((f["subject"], t))
+        seen.add((f["answer"], t))
         out.append(f)
     order = list(want)
     out.sort(key=lambda f: (order.index(f["task"]), f["subject"] not in must))
@@ -178,42 +180,50 @@ def patched_prob(model, base_ids, src_ids, layer, pos_base, pos_src, answer):
     return float(p[answer])
 
 
+@torch.no_grad()
 def choose_patching(model, tok, facts, traces):
-    """base/source pairs of equal token length whose answer flips when the last subject token's block output is
-    patched in a middle layer."""
+    """base/source pairs of equal token length (same subject end) whose answer flips to the source's when the
+    block output at the last subject token is patched in; the note names the layers where it works."""
     n = model.config.num_hidden_layers
     out = []
     by_task = {}
     for f in facts:
         by_task.setdefault(f["task"], []).append(f)
     for t in traces:
-        if len(out) >= 4 or t["task"] not in ("landmark_city", "capital", "profession", "sport"):
+        if t["task"] not in ("landmark_city", "capital", "profession", "sport", "language"):
             continue
         if any(o["task"] == t["task"] for o in out):
             continue
         base_ids = tok.encode(t["prompt"]).ids
-        cands = [f for f in by_task[t["task"]] if f["answer"] != t["answer"]
-                 and len(tok.encode(f["prompt"]).ids) == len(base_ids)]
-        for f in cands:
+        last_sub = subject_span(tok, t["prompt"], t["subject"])[1] - 1
+        best = None
+        for f in by_task[t["task"]]:
             src_ids = tok.encode(f["prompt"]).ids
-            if int(next_probs(model, src_ids).argmax()) != tok.encode(f["answer"]).ids[0]:
+            if f["answer"] == t["answer"] or len(src_ids) != len(base_ids):
                 continue
-            last_sub = subject_span(tok, t["prompt"], t["subject"])[1] - 1
-            last_sub_src = subject_span(tok, f["prompt"], f["subject"])[1] - 1
-            if last_sub != last_sub_src:
+            if subject_span(tok, f["prompt"], f["subject"])[1] - 1 != last_sub:
                 continue
             ans = tok.encode(f["answer"]).ids[0]
-            layer = max(0, n // 2 - 1)
-            p = patched_prob(model, base_ids, src_ids, layer, last_sub, last_sub_src, ans)
-            if p > 0.5:
-                out.append({"name": f"{t['subject']} ← {f['subject']}", "base": t["prompt"], "source": f["prompt"],
-                            "component": "block_output", "answer": f["answer"], "task": t["task"],
-                            "note": (f"Patch the block output at the last subject token from the source run into "
-                                     f"the base run. In the early and middle layers this carries the subject: "
-                                     f"at layer {layer} the prediction changes from {t['answer'].strip()!r} to "
-                                     f"{f['answer'].strip()!r} (p = {p:.2f} in PyTorch). At the last position "
-                                     f"it only works in late layers.")})
-                break
+            if int(next_probs(model, src_ids).argmax()) != ans:
+                continue
+            sub = [patched_prob(model, base_ids, src_ids, L, last_sub, last_sub, ans) for L in range(n)]
+            last = [patched_prob(model, base_ids, src_ids, L, len(base_ids) - 1, len(base_ids) - 1, ans)
+                    for L in range(n)]
+            if max(sub) > 0.5 and (best is None or max(sub) > max(best[1])):
+                best = (f, sub, last)
+        if best is None:
+            continue
+        f, sub, last = best
+        Lb = int(np.argmax(sub))
+        fmt = lambda v: ", ".join(f"{x:.2f}" for x in v)  # noqa: E731
+        out.append({"name": f"{t['subject']} ← {f['subject']}", "base": t["prompt"], "source": f["prompt"],
+                    "component": "block_output", "answer": f["answer"], "layer": Lb, "task": t["task"],
+                    "note": (f"Patch the block output from the source run into the base run at one layer. At the "
+                             f"last subject token it carries the subject in the early layers: p({f['answer'].strip()}) "
+                             f"by layer = [{fmt(sub)}] (PyTorch); at the last position it only works late: "
+                             f"[{fmt(last)}]. Unpatched, the model says {t['answer'].strip()!r}.")})
+        if len(out) >= 4:
+            break
     return out
 
 
@@ -250,7 +260,7 @@ def choose_multi_source(model, tok, facts, traces):
 
 
 @torch.no_grad()
-def steering_check(model, tok, prompt, positive, negative, layer, coeff=4.0):
+def steering_check(model, tok, prompt, positive, negative, layer, coeff=1.0):
     """ActAdd-style: (block output of positive − negative) at the last token, added at every prompt position.
     Returns p(happy words) − p(sad words) before and after."""
     import kb
@@ -278,22 +288,37 @@ def steering_check(model, tok, prompt, positive, negative, layer, coeff=4.0):
 
 
 def choose_steering(model, tok):
+    """pick, per prompt, the pair / layer / coefficient that moves p(happy words) − p(sad words) most in both
+    directions while keeping most probability mass on mood words (a fixed grid, deterministic)."""
     n = model.config.num_hidden_layers
     out = []
-    for prompt, pos, neg in [("John opened the letter and felt", "I feel happy", "I feel sad"),
-                             ("At the end of the day, Emma felt", "The day was wonderful", "The day was terrible")]:
-        layer = max(0, n // 2 - 1)
-        (h0, s0), (h1, s1) = steering_check(model, tok, prompt, pos, neg, layer)
-        (h2, s2) = steering_check(model, tok, prompt, neg, pos, layer)[1]
-        out.append({"name": f"{pos.split()[-1]} vs {neg.split()[-1]}", "prompt": prompt, "positive": pos,
-                    "negative": neg, "layer": layer, "coefficient": 4.0,
-                    "note": (f"Add 4 × (block output of '{pos}' − '{neg}' at their last token) at layer {layer}, "
-                             f"every position. In PyTorch: happy words p = {h0:.2f} → {h1:.2f} (sad {s0:.2f} → "
-                             f"{s1:.2f}); with the sign reversed happy {h2:.2f}, sad {s2:.2f}.")})
+    pairs = [("I feel happy", "I feel sad"), ("The day was wonderful", "The day was terrible")]
+    for prompt in ["John opened the letter and felt", "At the end of the day, Emma felt"]:
+        best = None
+        for pos, neg in pairs:
+            for layer in range(n - 1):
+                for c in (0.5, 1.0, 1.5, 2.0):
+                    (h0, s0), (h1, s1) = steering_check(model, tok, prompt, pos, neg, layer, c)
+                    (h2, s2) = steering_check(model, tok, prompt, neg, pos, layer, c)[1]
+                    if min(h1 + s1, h2 + s2) < 0.5:
+                        continue
+                    gain = (h1 - s1) - (h2 - s2)
+                    if best is None or gain > best[0] + 1e-9:
+                        best = (gain, pos, neg, layer, c, (h0, s0, h1, s1, h2, s2))
+        if best is None:
+            continue
+        gain, pos, neg, layer, c, (h0, s0, h1, s1, h2, s2) = best
+        out.append({"name": f"{pos.split()[-1]} vs {neg.split()[-1]}: {prompt.split()[0] if prompt[0] != 'A' else 'end of day'}",
+                    "prompt": prompt, "positive": pos, "negative": neg, "layer": layer, "coefficient": c,
+                    "note": (f"Add {c} × (block output of '{pos}' − '{neg}' at their last token) to the block "
+                             f"output at layer {layer}, every position. In PyTorch p(happy words) / p(sad words) "
+                             f"go from {h0:.2f} / {s0:.2f} to {h1:.2f} / {s1:.2f}, and with the sign reversed to "
+                             f"{h2:.2f} / {s2:.2f}.")})
     return out
 
 
 # ----------------------------------------------------------------------------------------------------------------
+@torch.no_grad()
 def package(family, mid):
     torch.set_num_threads(1)
     model, tok, facts, stats = load(mid)
