@@ -2,7 +2,7 @@
 // nodes sits between the site's tensor and all its consumers. Stage: site map → compiled graph.
 //
 //   collect slot:  value = x                                   (x also becomes a graph output)
-//   affine slot:   x' = x + mask ⊙ (source − x) + delta       (mask, source, delta: new graph inputs, broadcastable)
+//   writing slot:  x' = x + mask ⊙ (source − x) + delta  [+ projection and skip terms: slot-nodes.ts]
 //
 // With mask = 0 and delta = 0 the graph computes exactly what the original does, so one compiled graph serves a
 // whole sweep: batch rows are cells, and each row gets its own mask. Weights are untouched (shared by reference).
@@ -15,17 +15,22 @@ import type { SiteMap } from '../sites/find-sites.js';
 import { siteId, slotValueNames, type SiteRef } from '../sites/site-id.js';
 import { PatchbayError } from '../errors.js';
 import { layoutConversion, type ConvertStep } from './layout-convert.js';
+import { emitSlotNodes, node } from './slot-nodes.js';
 
 export type SlotKind = 'collect' | 'affine';
 
 export interface SlotSpec {
   site: SiteRef;
   kind: SlotKind;
+  /** Number of projection terms (rotated-space interventions) at this site. */
+  projections?: number;
+  /** Skip: the site may take the value of this (upstream, same-shaped) site instead; it needs a slot too. */
+  skipFrom?: SiteRef;
 }
 
 /** The canonical key of a set of slots: compiled graphs are cached by it. */
 export function slotsKey(specs: SlotSpec[]): string {
-  return specs.map((s) => `${siteId(s.site)}:${s.kind}`).sort().join(',');
+  return specs.map((s) => `${siteId(s.site)}:${s.kind}:${s.projections ?? 0}:${s.skipFrom ? siteId(s.skipFrom) : ''}`).sort().join(',');
 }
 
 export function instrument(proto: ModelProto, sites: SiteMap, dims: ModelDims, specs: SlotSpec[]): ModelProto {
@@ -35,6 +40,7 @@ export function instrument(proto: ModelProto, sites: SiteMap, dims: ModelDims, s
   const inputs: ValueInfo[] = [];
   const outputs: ValueInfo[] = [];
   const consts = [] as Graph['initializer'];
+  const written = new Map<string, string>(); // site id → its value after the slot, in the component's layout
   const order = [...specs].sort((a, b) => a.site.layer - b.site.layer || a.site.component.localeCompare(b.site.component));
 
   for (const spec of order) {
@@ -48,16 +54,18 @@ export function instrument(proto: ModelProto, sites: SiteMap, dims: ModelDims, s
     const x = emitSteps(nodes, consts, current, conv.forward, `${names.value}/in`);
     nodes.push(node('Identity', [x], [names.value], `${names.value}/collect`));
     outputs.push(floatValue(names.value));
-    if (spec.kind === 'affine') {
-      const p = names.value.replace(/\.value$/, '');
-      nodes.push(node('Sub', [names.source, x], [`${p}/diff`], `${p}/Sub`));
-      nodes.push(node('Mul', [names.mask, `${p}/diff`], [`${p}/masked`], `${p}/Mul`));
-      nodes.push(node('Add', [x, `${p}/masked`], [`${p}/replaced`], `${p}/Add`));
-      nodes.push(node('Add', [`${p}/replaced`, names.delta], [`${p}/written`], `${p}/Add_delta`));
-      const back = emitSteps(nodes, consts, `${p}/written`, conv.back, `${p}/out`);
-      inputs.push(floatValue(names.source), floatValue(names.mask), floatValue(names.delta));
+    let canonical = x;
+    const writes = spec.kind === 'affine' || (spec.projections ?? 0) > 0 || spec.skipFrom;
+    if (writes) {
+      const skipFrom = spec.skipFrom ? written.get(siteId(spec.skipFrom)) : undefined;
+      if (spec.skipFrom && !skipFrom) throw new PatchbayError('SITE_UNKNOWN', `skip at ${id} needs a slot at ${siteId(spec.skipFrom)} first`);
+      const slot = emitSlotNodes(nodes, id, x, { affine: spec.kind === 'affine', projections: spec.projections ?? 0, skipFrom });
+      canonical = slot.written;
+      const back = emitSteps(nodes, consts, slot.written, conv.back, `patchbay/${id}/out`);
+      inputs.push(...slot.inputs.map(floatValue));
       rename.set(tensor.value, back);
     }
+    written.set(id, canonical);
     const list = after.get(current) ?? [];
     list.push(...nodes);
     after.set(current, list);
@@ -108,10 +116,6 @@ function emitSteps(nodes: NodeProto[], consts: Graph['initializer'], input: stri
     v = out;
   });
   return v;
-}
-
-function node(op: string, input: string[], output: string[], name: string): NodeProto {
-  return { op_type: op, input, output, name, attribute: [] };
 }
 
 function floatValue(name: string): ValueInfo {

@@ -73,7 +73,29 @@ describe('plan errors', () => {
       d.sources = [];
       d.unit_locations = { base: 1 };
     }, 'INTERVENTION_INVALID', /noise_level/],
-    ['serial mode (not yet)', (d: ExperimentInput) => { d.config.mode = 'serial'; }, 'CONFIG_UNSUPPORTED', /serial/],
+    ['serial mode with a sourceless intervention', (d: ExperimentInput) => {
+      d.config.mode = 'serial';
+      d.config.representations[0]!.intervention_type = 'ZeroIntervention';
+    }, 'CONFIG_UNSUPPORTED', /every intervention must read one/],
+    ['skip on a component that is not a module output', (d: ExperimentInput) => {
+      d.config.representations[0] = { layer: 0, component: 'mlp_activation', intervention_type: 'SkipIntervention' };
+      d.sources = [];
+      d.unit_locations = { base: 1 };
+    }, 'UNIT_INVALID', /SkipIntervention applies to block_output, mlp_output, attention_output/],
+    ['rotation of the wrong size', (d: ExperimentInput) => {
+      d.config.representations[0] = { layer: 0, component: 'block_output', intervention_type: 'RotatedSpaceIntervention', params: { rotation: [[1, 0], [0, 1]] } };
+    }, 'SHAPE_MISMATCH', /rotation is 2×2; expected 64×64/],
+    ['a missing side file', (d: ExperimentInput) => {
+      d.config.representations[0] = { layer: 0, component: 'block_output', intervention_type: 'RotatedSpaceIntervention', params: { rotation: { file: 'r.f32', shape: [64, 64] } } };
+    }, 'INTERVENTION_INVALID', /side file "r.f32" was not provided/],
+    ['a partition index beyond the partition', (d: ExperimentInput) => {
+      d.config.representations[0]!.subspace_partition = [[0, 32], [32, 64]];
+      d.subspaces = [[[2]]];
+    }, 'EXPERIMENT_INVALID', /partition 2 requested; subspace_partition has 2 parts/],
+    ['interchange_dim too large', (d: ExperimentInput) => { d.config.representations[0]!.params = { interchange_dim: 65 }; }, 'EXPERIMENT_INVALID', /interchange_dim 65 must be between 1 and 64/],
+    ['joint rotation over several units', (d: ExperimentInput) => {
+      d.config.representations[0] = { layer: 0, component: 'block_output', max_number_of_units: 2, intervention_type: 'LowRankRotatedSpaceIntervention', params: { weight: Array.from({ length: 64 }, () => [0.1]) } };
+    }, 'CONFIG_UNSUPPORTED', /max_number_of_units > 1/],
   ])('%s', async (_name, patch, code, message) => {
     const e = await errorOf(patch);
     expect(e.code).toBe(code);

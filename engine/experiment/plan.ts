@@ -1,14 +1,22 @@
-// Turns a validated experiment document into a plan for one model: token ids, sites, normalised locations, source
-// assignment (groups), constant sources and subspaces, each checked against the model. Stage: plan.
+// Turns a validated experiment document into a plan for one model: token ids, sites, normalised locations, who
+// reads which source and writes into which input (parallel groups or serial hops), constant sources, subspaces and
+// projection bases, each checked against the model. Stage: plan.
 import { PatchbayError } from '../errors.js';
 import type { LoadedModel } from '../model/load-model.js';
 import { isComponent, COMPONENT_INFO, type Component } from '../sites/components.js';
 import { siteId, type SiteRef } from '../sites/site-id.js';
 import { lookupIntervention } from '../interventions/registry.js';
 import type { InterventionType } from '../interventions/intervention-type.js';
-import type { ExperimentDoc, TokenInput } from './experiment-schema.js';
+import type { Projection } from '../interventions/basis.js';
+import { resolveSideFiles, type SideFiles } from '../interventions/params.js';
+import { SKIP_FROM } from '../interventions/skip.js';
+import type { ExperimentDoc, Representation, TokenInput } from './experiment-schema.js';
 import { normalizeUnitLocations, type Unit } from './unit-locations.js';
 import { rowGeometry, unitOffsets } from './site-geometry.js';
+import { resolveSubspace } from './subspaces.js';
+
+/** An input of the experiment: the base, or source i. */
+export type InputRef = 'base' | number;
 
 export interface PlannedIntervention {
   index: number;
@@ -16,14 +24,19 @@ export interface PlannedIntervention {
   siteId: string;
   type: InterventionType<Record<string, unknown>>;
   params: Record<string, unknown>;
-  /** Which source input feeds it (null: sourceless or constant). */
+  /** The source it reads (null: sourceless or constant). */
   sourceIndex: number | null;
+  /** The input whose run it changes: the base, or (serial mode) the next source. */
+  target: InputRef;
   constant: Float32Array | null;
-  /** Feature-vector offsets within one base row, and the paired source offsets (same length) when sourced. */
-  baseOffsets: number[];
+  /** Feature-vector offsets within one row of the target's run, and the paired source offsets when sourced. */
+  targetOffsets: number[];
   sourceOffsets: number[] | null;
-  baseUnits: Unit[];
+  targetUnits: Unit[];
+  /** Feature indices for basis-free types; null = all. */
   subspace: number[] | null;
+  projection: Projection | null;
+  skipFrom: SiteRef | null;
 }
 
 export interface Plan {
@@ -43,84 +56,119 @@ export function tokenize(model: LoadedModel, input: TokenInput, path: string): n
   return ids;
 }
 
-export function planExperiment(model: LoadedModel, doc: ExperimentDoc): Plan {
-  const { dims } = model.info;
+export function planExperiment(model: LoadedModel, doc: ExperimentDoc, files: SideFiles = {}): Plan {
   const baseIds = tokenize(model, doc.base, 'base');
   const sourceIds = doc.sources.map((s, i) => tokenize(model, s, `sources[${i}]`));
   const reps = doc.config.representations;
+  const serial = doc.config.mode === 'serial';
   const locations = normalizeUnitLocations(doc.unit_locations, reps.map((r) => r.unit));
+  const linked = linkedParams(reps);
   const groups = new Map<string, number>();
+  const idsOf = (r: InputRef) => (r === 'base' ? baseIds : sourceIds[r]!);
+
   const interventions = reps.map((rep, index): PlannedIntervention => {
     const path = `config.representations[${index}]`;
-    if (!isComponent(rep.component)) {
-      throw new PatchbayError('SITE_UNKNOWN', `unknown component "${rep.component}"`, `${path}.component`);
-    }
-    const component: Component = rep.component;
-    if (rep.layer >= dims.nLayers) {
-      throw new PatchbayError('LAYER_OUT_OF_RANGE', `layer ${rep.layer} requested; the model has ${dims.nLayers} layers (0–${dims.nLayers - 1})`, `${path}.layer`);
-    }
-    if (component === 'token_embedding' && rep.layer !== 0) {
-      throw new PatchbayError('SITE_UNKNOWN', 'token_embedding exists at layer 0 only', `${path}.layer`);
-    }
-    if (rep.unit !== 'pos' && !COMPONENT_INFO[component].perHead) {
-      throw new PatchbayError('UNIT_INVALID', `unit "${rep.unit}" needs a component with a head axis; ${component} has none`, `${path}.unit`);
-    }
+    const site = checkSite(model, rep, path);
     const type = lookupIntervention(rep.intervention_type, `${path}.intervention_type`);
-    const parsed = type.params.safeParse(rep.params ?? {});
+    const rawParams = rep.params && Object.keys(rep.params).length > 0 ? rep.params : linked.get(String(rep.intervention_link_key)) ?? {};
+    const parsed = type.params.safeParse(resolveSideFiles(rawParams, files, `${path}.params`));
     if (!parsed.success) {
       throw new PatchbayError('INTERVENTION_INVALID', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '), `${path}.params`);
     }
-    const features = rowGeometry(component, dims, baseIds.length).features;
-    const constant = constantSource(doc, rep.source_representation, rep.group_key, index, features, path);
+    const params = parsed.data;
     let sourceIndex: number | null = null;
-    if (type.needsSource && !constant) {
+    let target: InputRef = 'base';
+    const features = rowGeometry(site.component, model.info.dims, idsOf('base').length).features;
+    const constant = constantSource(doc, rep, index, features, path);
+    if (serial) {
+      if (!type.needsSource || constant) {
+        throw new PatchbayError('CONFIG_UNSUPPORTED', 'serial mode chains sources: every intervention must read one', `${path}.intervention_type`);
+      }
+      sourceIndex = index;
+      target = index + 1 < reps.length ? index + 1 : 'base';
+    } else if (type.needsSource && !constant) {
       const key = rep.group_key != null ? `g:${rep.group_key}` : `i:${index}`;
       if (!groups.has(key)) groups.set(key, groups.size);
       sourceIndex = groups.get(key)!;
     }
-    const baseUnits = locations.base[index]!;
-    const baseOffsets = baseUnits.flatMap((u, k) => unitOffsets(component, dims, baseIds.length, u, `unit_locations base[${index}][${k}]`));
-    let sourceOffsets: number[] | null = null;
-    if (sourceIndex !== null) {
-      const ids = sourceIds[sourceIndex];
-      if (!ids) {
-        throw new PatchbayError('SOURCE_MISSING', `intervention ${index} reads source ${sourceIndex}, but only ${sourceIds.length} source input(s) were given`, 'sources');
-      }
-      const units = locations.source[index];
-      if (!units) throw new PatchbayError('EXPERIMENT_INVALID', `intervention ${index} needs source locations: use "sources->base"`, 'unit_locations');
-      sourceOffsets = units.flatMap((u, k) => unitOffsets(component, dims, ids.length, u, `unit_locations source[${index}][${k}]`));
-      if (sourceOffsets.length !== baseOffsets.length) {
-        throw new PatchbayError('SHAPE_MISMATCH', `intervention ${index}: ${sourceOffsets.length} source unit(s) but ${baseOffsets.length} base unit(s); they pair one to one`, 'unit_locations');
-      }
+    const targetIds = idsOf(target === 'base' ? 'base' : target);
+    if (sourceIndex !== null && !sourceIds[sourceIndex]) {
+      throw new PatchbayError('SOURCE_MISSING', `intervention ${index} reads source ${sourceIndex}, but only ${sourceIds.length} source input(s) were given`, 'sources');
     }
-    const subspace = subspaceFor(doc.subspaces, index, features);
-    return { index, site: { layer: rep.layer, component }, siteId: siteId({ layer: rep.layer, component }), type, params: parsed.data,
-      sourceIndex, constant, baseOffsets, sourceOffsets, baseUnits, subspace };
+    const targetUnits = locations.base[index]!;
+    const targetOffsets = targetUnits.flatMap((u, k) => unitOffsets(site.component, model.info.dims, targetIds.length, u, `unit_locations target[${index}][${k}]`));
+    const sourceOffsets = sourceIndex === null ? null : pairedSourceOffsets(model, site.component, locations.source[index] ?? null, sourceIds[sourceIndex]!, targetOffsets.length, index);
+    const subspaceRaw = doc.subspaces?.[index];
+    const interchangeDim = typeof params.interchange_dim === 'number' ? params.interchange_dim : undefined;
+    let subspace: number[] | null = null;
+    let projection: Projection | null = null;
+    if (type.slotKind === 'projected') {
+      if (rep.max_number_of_units > 1) {
+        throw new PatchbayError('CONFIG_UNSUPPORTED', 'a joint rotation over several units (max_number_of_units > 1) is not supported yet; use one intervention per unit', `${path}.max_number_of_units`);
+      }
+      const coords = resolveSubspace(subspaceRaw, rep.subspace_partition, interchangeDim, type.coordinates!(params, features), `subspaces[${index}]`);
+      projection = type.projection!(params, coords, features);
+    } else {
+      subspace = resolveSubspace(subspaceRaw, rep.subspace_partition, interchangeDim, features, `subspaces[${index}]`);
+    }
+    const skipFrom = type.slotKind === 'skip' ? skipSource(site, path) : null;
+    return { index, site, siteId: siteId(site), type, params, sourceIndex, target, constant, targetOffsets, sourceOffsets, targetUnits, subspace, projection, skipFrom };
   });
-  if (doc.sources.length > groups.size) {
-    throw new PatchbayError('SOURCE_MISSING', `${doc.sources.length} sources given, but the interventions read ${groups.size}`, 'sources');
+  const read = serial ? reps.length : groups.size;
+  if (doc.sources.length !== read && (serial || doc.sources.length > read)) {
+    throw new PatchbayError('SOURCE_MISSING', `${doc.sources.length} sources given, but the interventions read ${read}`, 'sources');
   }
   return { baseIds, sourceIds, interventions, mode: doc.config.mode };
 }
 
-function constantSource(doc: ExperimentDoc, inline: number[] | null | undefined, group: string | number | null | undefined, index: number, features: number, path: string): Float32Array | null {
-  const byDoc = doc.source_representations?.[String(index)] ?? (group != null ? doc.source_representations?.[String(group)] : undefined);
-  const values = inline ?? byDoc;
+function checkSite(model: LoadedModel, rep: Representation, path: string): SiteRef {
+  const { dims } = model.info;
+  if (!isComponent(rep.component)) throw new PatchbayError('SITE_UNKNOWN', `unknown component "${rep.component}"`, `${path}.component`);
+  const component: Component = rep.component;
+  if (rep.layer >= dims.nLayers) {
+    throw new PatchbayError('LAYER_OUT_OF_RANGE', `layer ${rep.layer} requested; the model has ${dims.nLayers} layers (0–${dims.nLayers - 1})`, `${path}.layer`);
+  }
+  if (component === 'token_embedding' && rep.layer !== 0) throw new PatchbayError('SITE_UNKNOWN', 'token_embedding exists at layer 0 only', `${path}.layer`);
+  if (rep.unit !== 'pos' && !COMPONENT_INFO[component].perHead) {
+    throw new PatchbayError('UNIT_INVALID', `unit "${rep.unit}" needs a component with a head axis; ${component} has none`, `${path}.unit`);
+  }
+  return { layer: rep.layer, component };
+}
+
+/** Interventions sharing an intervention_link_key share weights: the first one's params serve the others. */
+function linkedParams(reps: Representation[]): Map<string, Record<string, unknown>> {
+  const out = new Map<string, Record<string, unknown>>();
+  for (const r of reps) {
+    if (r.intervention_link_key != null && r.params && Object.keys(r.params).length > 0 && !out.has(String(r.intervention_link_key))) {
+      out.set(String(r.intervention_link_key), r.params);
+    }
+  }
+  return out;
+}
+
+function pairedSourceOffsets(model: LoadedModel, component: Component, units: Unit[] | null, ids: number[], count: number, index: number): number[] {
+  if (!units) throw new PatchbayError('EXPERIMENT_INVALID', `intervention ${index} needs source locations: use "sources->base"`, 'unit_locations');
+  const offsets = units.flatMap((u, k) => unitOffsets(component, model.info.dims, ids.length, u, `unit_locations source[${index}][${k}]`));
+  if (offsets.length !== count) {
+    throw new PatchbayError('SHAPE_MISMATCH', `intervention ${index}: ${offsets.length} source unit(s) but ${count} base unit(s); they pair one to one`, 'unit_locations');
+  }
+  return offsets;
+}
+
+function skipSource(site: SiteRef, path: string): SiteRef {
+  const from = SKIP_FROM[site.component];
+  if (!from) {
+    throw new PatchbayError('UNIT_INVALID', `SkipIntervention applies to ${Object.keys(SKIP_FROM).join(', ')} (a module's output, replaced by its input); not ${site.component}`, `${path}.component`);
+  }
+  return { layer: site.layer, component: from };
+}
+
+function constantSource(doc: ExperimentDoc, rep: Representation, index: number, features: number, path: string): Float32Array | null {
+  const byDoc = doc.source_representations?.[String(index)] ?? (rep.group_key != null ? doc.source_representations?.[String(rep.group_key)] : undefined);
+  const values = rep.source_representation ?? byDoc;
   if (!values) return null;
   if (values.length !== features) {
     throw new PatchbayError('SHAPE_MISMATCH', `constant source has ${values.length} values; the site has ${features} features`, `${path}.source_representation`);
   }
   return Float32Array.from(values);
-}
-
-function subspaceFor(subspaces: unknown[] | null | undefined, index: number, features: number): number[] | null {
-  const raw = subspaces?.[index];
-  if (raw == null) return null;
-  // pyvene nests subspaces per batch row: [[0, 1, 2]]; a flat list means the same for the one row.
-  const list = Array.isArray(raw) && raw.length === 1 && Array.isArray(raw[0]) ? raw[0] : raw;
-  const path = `subspaces[${index}]`;
-  if (!Array.isArray(list) || list.some((v) => typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= features)) {
-    throw new PatchbayError('EXPERIMENT_INVALID', `expected feature indices between 0 and ${features - 1}`, path);
-  }
-  return list as number[];
 }

@@ -5,6 +5,9 @@
 //   {"sources->base": [2, 5]}               source position 2 → base position 5
 //   {"sources->base": [S, B]}               S, B: per intervention, per batch row (one row here), a list of units
 //   {"base": B}                             B as above, for sourceless interventions
+//   {"source_0->source_1": L0, "source_1->base": L1}   serial mode: one key per hop (intervention i reads
+//                                           source_i); each L is a number, a [source, target] pair of numbers, or
+//                                           [S, T] with S, T per batch row (one row) lists of units
 // A unit is a position (unit "pos"), a head ("h"), or for "h.pos" the pyvene pair [[heads], [positions]] per row.
 import { PatchbayError } from '../errors.js';
 
@@ -24,6 +27,7 @@ export function normalizeUnitLocations(raw: Record<string, unknown> | null | und
   const n = units.length;
   if (!raw) throw new PatchbayError('EXPERIMENT_INVALID', 'unit_locations is required: say where each intervention applies', 'unit_locations');
   const keys = Object.keys(raw);
+  if (keys.length > 0 && keys.every((k) => HOP.test(k))) return hops(raw, units);
   const bad = keys.filter((k) => k !== 'base' && k !== 'sources->base');
   if (bad.length > 0 || keys.length !== 1) {
     throw new PatchbayError('EXPERIMENT_INVALID', `expected exactly one key, "sources->base" or "base"; found ${keys.join(', ') || 'none'}`, 'unit_locations');
@@ -46,6 +50,40 @@ export function normalizeUnitLocations(raw: Record<string, unknown> | null | und
     throw new PatchbayError('EXPERIMENT_INVALID', 'expected a position, a [source, base] pair of positions, or [source_locations, base_locations]', path);
   }
   return { source: perIntervention(value[0], units, n, `${path}[0]`), base: perIntervention(value[1], units, n, `${path}[1]`) };
+}
+
+const HOP = /^source_(\d+)->(source_(\d+)|base)$/;
+
+/** Serial hop keys: "source_i->source_{i+1}" … "source_{n-1}->base", one intervention each, in order. */
+function hops(raw: Record<string, unknown>, units: UnitKind[]): NormalizedLocations {
+  const n = units.length;
+  const byIndex = new Map<number, unknown>();
+  for (const [key, value] of Object.entries(raw)) {
+    const m = HOP.exec(key)!;
+    const from = Number(m[1]);
+    const to = m[2] === 'base' ? n : Number(m[3]);
+    if (to !== from + 1 || from >= n) {
+      throw new PatchbayError('EXPERIMENT_INVALID', `hop "${key}" must go from source_i to source_{i+1}, the last one to base, with ${n} intervention(s)`, 'unit_locations');
+    }
+    byIndex.set(from, value);
+  }
+  const base: Unit[][] = [];
+  const source: Unit[][] = [];
+  for (let i = 0; i < n; i++) {
+    const path = `unit_locations["source_${i}->${i === n - 1 ? 'base' : `source_${i + 1}`}"]`;
+    if (!byIndex.has(i)) throw new PatchbayError('EXPERIMENT_INVALID', 'missing: every hop needs locations', path);
+    const v = byIndex.get(i);
+    if (typeof v === 'number') { base.push(broadcastInt(v, units[i]!, path)); source.push(broadcastInt(v, units[i]!, path)); continue; }
+    if (!Array.isArray(v) || v.length !== 2) throw new PatchbayError('EXPERIMENT_INVALID', 'expected a position, [source, target] positions, or [source_units, target_units]', path);
+    if (typeof v[0] === 'number' && typeof v[1] === 'number') {
+      source.push(broadcastInt(v[0], units[i]!, `${path}[0]`));
+      base.push(broadcastInt(v[1], units[i]!, `${path}[1]`));
+    } else {
+      source.push(perRow(v[0], units[i]!, `${path}[0]`));
+      base.push(perRow(v[1], units[i]!, `${path}[1]`));
+    }
+  }
+  return { base, source };
 }
 
 function perIntervention(value: unknown, units: UnitKind[], n: number, path: string): Unit[][] {

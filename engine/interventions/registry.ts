@@ -7,8 +7,18 @@ import { subtraction } from './subtraction.js';
 import { zero } from './zero.js';
 import { collect } from './collect.js';
 import { noise } from './noise.js';
+import { skip } from './skip.js';
+import { rotatedSpace } from './rotated-space.js';
+import { lowRankRotatedSpace } from './low-rank-rotated-space.js';
+import { boundlessRotatedSpace } from './boundless-rotated-space.js';
+import { sigmoidMaskRotatedSpace } from './sigmoid-mask-rotated-space.js';
+import { sigmoidMask } from './sigmoid-mask.js';
+import { pcaRotatedSpace } from './pca-rotated-space.js';
 
-export const INTERVENTION_TYPES: readonly InterventionType<never>[] = [vanilla, addition, subtraction, zero, collect, noise] as InterventionType<never>[];
+export const INTERVENTION_TYPES: readonly InterventionType<never>[] = [
+  vanilla, addition, subtraction, zero, collect, noise, skip, rotatedSpace, lowRankRotatedSpace, boundlessRotatedSpace,
+  sigmoidMaskRotatedSpace, sigmoidMask, pcaRotatedSpace,
+] as InterventionType<never>[];
 
 /** Accepts "VanillaIntervention", "pyvene.VanillaIntervention" and "<class 'pyvene.models.interventions.VanillaIntervention'>". */
 export function interventionTypeName(raw: string): string {

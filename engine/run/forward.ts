@@ -3,8 +3,8 @@
 // given, and returns the requested outputs. Stage: runs.
 import type { LoadedModel } from '../model/load-model.js';
 import type { CompiledGraph } from '../compile/graph-cache.js';
-import { slotValueNames } from '../sites/site-id.js';
-import { siteId } from '../sites/site-id.js';
+import { parseSiteId, siteId, siteIdOfSlotValue, slotValueNames } from '../sites/site-id.js';
+import { COMPONENT_INFO } from '../sites/components.js';
 import { PatchbayError, throwIfAborted } from '../errors.js';
 import type { FeedValue } from '../runtime/ort-runtime.js';
 import type { FloatTensor } from '../runtime/tensor.js';
@@ -54,7 +54,7 @@ export async function forward(model: LoadedModel, graph: CompiledGraph, req: For
       const { nHeads, dHead } = model.info.dims;
       feeds[name] = { data: new Float32Array(0), dims: name.startsWith('past_') && !name.includes('.') ? [2, batch, nHeads, 0, dHead] : [batch, nHeads, 0, dHead] };
     } else if (name === 'use_cache_branch') feeds[name] = { bool: new Uint8Array([0]), dims: [1] };
-    else if (name.startsWith('patchbay.')) feeds[name] = req.feeds?.[name] ?? NEUTRAL;
+    else if (name.startsWith('patchbay.')) feeds[name] = req.feeds?.[name] ?? neutralFeed(model, name, seq);
     else throw new PatchbayError('MODEL_LAYOUT_UNSUPPORTED', `the graph needs an input "${name}" that Patchbay does not know how to feed`);
   }
   for (const name of Object.keys(req.feeds ?? {})) {
@@ -75,6 +75,16 @@ export async function forward(model: LoadedModel, graph: CompiledGraph, req: For
   if (wantLogits !== 'none') result.logits = wantLogits === 'last' ? lastPosition(out.logits!) : out.logits;
   for (const id of collect) result.collected[id] = out[slotValueNames(id).value]!;
   return result;
+}
+
+/** A feed that leaves its slot idle. Projection bases must still fit the MatMul: [F, 1] and [1, F] zeros. */
+function neutralFeed(model: LoadedModel, name: string, seq: number): FloatTensor {
+  const isU = name.endsWith('.u');
+  if (!isU && !name.endsWith('.vt')) return NEUTRAL;
+  const site = parseSiteId(siteIdOfSlotValue(name) ?? '');
+  if (!site) return NEUTRAL;
+  const f = site.component === 'attention_weight' ? seq : COMPONENT_INFO[site.component].featureSize(model.info.dims);
+  return { data: new Float32Array(f), dims: isU ? [f, 1] : [1, f] };
 }
 
 /** [B, S, V] → [B, V] at the last position. */

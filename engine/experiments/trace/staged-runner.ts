@@ -1,0 +1,234 @@
+// The staged causal trace: a clean run and a corrupted run through the per-block stages, keeping every layer's
+// residual and the corrupted keys/values; then, token by token, the branch trees of schedule.ts run from their
+// first restored layer on, over the tokens from the restored one on, with the corrupted keys/values as the past.
+// Stage: runs → results (for the trace).
+import { throwIfAborted } from '../../errors.js';
+import type { LoadedModel } from '../../model/load-model.js';
+import type { FloatTensor } from '../../runtime/tensor.js';
+import type { Cell } from './cells.js';
+import { chunk, leaves, runningAt, tokenRoots, type Root, type Segment } from './schedule.js';
+import { EMBED_OUTPUT } from './stages.js';
+import { runStage, stageSlot, type StagedModel } from './staged-model.js';
+import { answerProbability, emptyStats, type RowBudget, type TraceStats } from './run-common.js';
+import { compileStages } from './staged-model.js';
+import type { TraceBackend } from './backend.js';
+
+export interface StagedContext {
+  model: LoadedModel;
+  staged: StagedModel;
+  budget: RowBudget;
+  stats: TraceStats;
+  signal?: AbortSignal;
+}
+
+/** A full-length run's residuals: resid[ℓ] enters block ℓ, resid[n] leaves the last block; [rows, S, d] each. */
+export interface FullRun {
+  rows: number;
+  resid: Float32Array[];
+  /** Per layer [rows, heads, S, d_head] (corrupted run only). */
+  keys: Float32Array[];
+  values: Float32Array[];
+  /** Per layer, the attention and MLP outputs [rows, S, d] (clean run only). */
+  sites: Record<'attention_output' | 'mlp_output', Float32Array[]>;
+  /** [rows, vocab] at the last position. */
+  lastLogits: Float32Array;
+}
+
+/** Runs the whole prompt through every stage; `delta` [rows, S, d] is added to the token embeddings. */
+export async function fullRun(ctx: StagedContext, ids: number[][], delta: FloatTensor | null, keepKv: boolean): Promise<FullRun> {
+  const { model, staged } = ctx;
+  const n = model.info.dims.nLayers;
+  const rows = ids.length;
+  const slots = delta ? { [stageSlot(0, 'token_embedding').delta]: delta } : undefined;
+  const emb = await runStage(model, staged, staged.embed, { ids, pastLength: 0, slots, fetch: [EMBED_OUTPUT] });
+  const run: FullRun = { rows, resid: [emb[EMBED_OUTPUT]!.data], keys: [], values: [], sites: { attention_output: [], mlp_output: [] }, lastLogits: new Float32Array(0) };
+  for (let l = 0; l < n; l++) {
+    throwIfAborted(ctx.signal);
+    const present = staged.names.present(l);
+    const sites = (['attention_output', 'mlp_output'] as const).map((c) => stageSlot(l, c).value);
+    const out = await runStage(model, staged, staged.blocks[l]!, {
+      ids, pastLength: 0, resid: { data: run.resid[l]!, dims: [rows, ids[0]!.length, model.info.dims.dModel] },
+      fetch: [staged.names.residual[l + 1]!, ...(keepKv ? [present.key, present.value] : sites)],
+    });
+    ctx.stats.block_token_rows += rows * ids[0]!.length;
+    ctx.stats.attention_pairs += rows * ids[0]!.length ** 2;
+    ctx.stats.batches++;
+    run.resid.push(out[staged.names.residual[l + 1]!]!.data);
+    if (keepKv) {
+      run.keys.push(out[present.key]!.data);
+      run.values.push(out[present.value]!.data);
+    } else {
+      run.sites.attention_output.push(out[sites[0]!]!.data);
+      run.sites.mlp_output.push(out[sites[1]!]!.data);
+    }
+  }
+  run.lastLogits = await headLogits(ctx, lastPositions(run.resid[n]!, rows, ids[0]!.length, model.info.dims.dModel), rows);
+  return run;
+}
+
+async function headLogits(ctx: StagedContext, last: Float32Array, rows: number): Promise<Float32Array> {
+  const { model, staged } = ctx;
+  const out = await runStage(model, staged, staged.head, {
+    ids: zeros(rows, 1), pastLength: 0, resid: { data: last, dims: [rows, 1, model.info.dims.dModel] }, fetch: ['logits'],
+  });
+  ctx.stats.head_rows += rows;
+  ctx.stats.batches++;
+  return out.logits!.data;
+}
+
+/** [rows, S, d] → [rows, d] at the last position. */
+function lastPositions(resid: Float32Array, rows: number, seq: number, d: number): Float32Array {
+  const out = new Float32Array(rows * d);
+  for (let r = 0; r < rows; r++) out.set(resid.subarray(((r + 1) * seq - 1) * d, (r + 1) * seq * d), r * d);
+  return out;
+}
+
+function zeros(rows: number, seq: number): number[][] {
+  return Array.from({ length: rows }, () => new Array<number>(seq).fill(0));
+}
+
+interface Live { seg: Segment; resid: Float32Array }
+
+/**
+ * Scores every cell of one token t: runs the branch trees layer by layer, each layer's live branches batched
+ * (row = branch × corrupted sample), then the head on the leaves' last position. `score(cell, p)` receives the
+ * answer probability averaged over the corrupted rows.
+ */
+export async function traceToken(ctx: StagedContext, t: number, cells: Cell[], window: number, clean: FullRun, corrupt: FullRun,
+  answer: number, score: (cell: Cell, p: number) => void, onBatch: () => void): Promise<void> {
+  const { model } = ctx;
+  const { nLayers: n, dModel: d } = model.info.dims;
+  const seq = clean.resid[0]!.length / d;
+  const local = seq - t;
+  const R = corrupt.rows;
+  const roots = tokenRoots(cells, window, n);
+  const live = new Map<Segment, Float32Array>();
+  for (let l = 0; l <= n; l++) {
+    for (const root of roots.filter((r) => r.from === l)) live.set(root, rootResid(root, l, t, clean, corrupt, seq, d));
+    for (const [seg, resid] of [...live]) {
+      if (seg.to !== l || seg.children.length === 0) continue;
+      live.delete(seg);
+      seg.children.forEach((c, i) => live.set(c, i === 0 ? resid : resid.slice()));
+    }
+    if (l === n) break;
+    const running = runningAt(roots, l).map((seg) => ({ seg, resid: live.get(seg)! }));
+    for (const part of chunk(running, () => R, ctx.budget('block', local, t))) {
+      throwIfAborted(ctx.signal);
+      await runBlock(ctx, l, t, part, clean, corrupt);
+      onBatch();
+    }
+  }
+  const ends = leaves(roots).map((seg) => ({ seg, resid: live.get(seg)! }));
+  for (const part of chunk(ends, () => R, ctx.budget('head', 1, 0))) {
+    throwIfAborted(ctx.signal);
+    const last = new Float32Array(part.length * R * d);
+    part.forEach((b, i) => last.set(lastPositions(b.resid, R, local, d), i * R * d));
+    const logits = await headLogits(ctx, last, part.length * R);
+    part.forEach((b, i) => {
+      const p = answerProbability(logits, model.info.dims.vocabSize, answer, i * R, R);
+      for (const cell of b.seg.cells) score(cell, p);
+    });
+    onBatch();
+  }
+}
+
+/** A root's residual entering layer l over tokens t..: the corrupted one, with token t set to the clean block
+ *  output for a resid cell. */
+function rootResid(root: Root, l: number, t: number, clean: FullRun, corrupt: FullRun, seq: number, d: number): Float32Array {
+  const R = corrupt.rows;
+  const local = seq - t;
+  const src = corrupt.resid[l]!;
+  const out = new Float32Array(R * local * d);
+  for (let r = 0; r < R; r++) out.set(src.subarray((r * seq + t) * d, (r + 1) * seq * d), r * local * d);
+  if (root.init.kind === 'resid') {
+    const cleanVec = clean.resid[root.init.layer + 1]!.subarray(t * d, (t + 1) * d);
+    for (let r = 0; r < R; r++) out.set(cleanVec, r * local * d);
+  }
+  return out;
+}
+
+async function runBlock(ctx: StagedContext, l: number, t: number, part: Live[], clean: FullRun, corrupt: FullRun): Promise<void> {
+  const { model, staged } = ctx;
+  const { dModel: d, nHeads: H, dHead } = model.info.dims;
+  const R = corrupt.rows;
+  const seq = clean.resid[0]!.length / d;
+  const local = seq - t;
+  const rows = part.length * R;
+  const resid = new Float32Array(rows * local * d);
+  part.forEach((b, i) => resid.set(b.resid, i * R * local * d));
+  const past = t > 0 ? { key: pastRows(corrupt.keys[l]!, part.length, R, H, seq, t, dHead), value: pastRows(corrupt.values[l]!, part.length, R, H, seq, t, dHead) } : undefined;
+  const slots: Record<string, FloatTensor> = {};
+  for (const component of ['attention_output', 'mlp_output'] as const) {
+    const restoring = part.map((b) => b.seg.restores[l - b.seg.from] === component);
+    if (!restoring.some(Boolean)) continue;
+    const names = stageSlot(l, component);
+    const mask = new Float32Array(rows * local);
+    restoring.forEach((on, i) => { if (on) for (let r = 0; r < R; r++) mask[(i * R + r) * local] = 1; });
+    slots[names.mask] = { data: mask, dims: [rows, local, 1] };
+    slots[names.source] = { data: clean.sites[component][l]!.slice(t * d, (t + 1) * d), dims: [1, 1, d] };
+  }
+  const out = await runStage(model, staged, staged.blocks[l]!, {
+    ids: zeros(rows, local), pastLength: t, past, slots, fetch: [staged.names.residual[l + 1]!],
+    resid: { data: resid, dims: [rows, local, d] },
+  });
+  ctx.stats.batches++;
+  ctx.stats.block_token_rows += rows * local;
+  ctx.stats.attention_pairs += rows * local * (t + local);
+  const next = out[staged.names.residual[l + 1]!]!.data;
+  part.forEach((b, i) => b.resid.set(next.subarray(i * R * local * d, (i + 1) * R * local * d)));
+}
+
+/** The corrupted keys (or values) of tokens 0..t−1, [R, H, S, Dh] → [copies × R, H, t, Dh]. */
+function pastRows(kv: Float32Array, copies: number, R: number, H: number, seq: number, t: number, dHead: number): FloatTensor {
+  const one = new Float32Array(R * H * t * dHead);
+  for (let r = 0; r < R; r++) {
+    for (let h = 0; h < H; h++) {
+      const from = ((r * H + h) * seq) * dHead;
+      one.set(kv.subarray(from, from + t * dHead), ((r * H + h) * t) * dHead);
+    }
+  }
+  const data = new Float32Array(copies * one.length);
+  for (let c = 0; c < copies; c++) data.set(one, c * one.length);
+  return { data, dims: [copies * R, H, t, dHead] };
+}
+
+
+/** The staged backend: compiles the stages (once per trace) and keeps the clean and corrupted runs for the cells. */
+export async function stagedBackend(model: LoadedModel, o: { budget: RowBudget; window: number; signal?: AbortSignal;
+  onCompile?: (done: number, total: number) => void }): Promise<TraceBackend> {
+  const staged = await compileStages(model, { onStage: o.onCompile, signal: o.signal });
+  const ctx: StagedContext = { model, staged, budget: o.budget, stats: emptyStats('staged'), signal: o.signal };
+  const n = model.info.dims.nLayers;
+  let clean: FullRun | undefined;
+  let corrupt: FullRun | undefined;
+  return {
+    stats: ctx.stats,
+    async tokenEmbeddings(list) {
+      const name = stageSlot(0, 'token_embedding').value;
+      const out: Float32Array[] = [];
+      for (const ids of list) {
+        if (ids.length === 0) continue;
+        out.push((await runStage(model, staged, staged.embed, { ids: [ids], pastLength: 0, fetch: [name] }))[name]!.data);
+      }
+      return out;
+    },
+    async clean(ids) {
+      clean = await fullRun(ctx, [ids], null, false);
+      return clean.lastLogits;
+    },
+    async corrupt(ids, delta) {
+      corrupt = await fullRun(ctx, ids, delta, true);
+      return corrupt.lastLogits;
+    },
+    plannedBatches(t, cells) {
+      const R = corrupt!.rows;
+      const seq = clean!.resid[0]!.length / model.info.dims.dModel;
+      const roots = tokenRoots(cells, o.window, n);
+      let total = chunk(leaves(roots), () => R, o.budget('head', 1, 0)).length;
+      for (let l = 0; l < n; l++) total += chunk(runningAt(roots, l), () => R, o.budget('block', seq - t, t)).length;
+      return total;
+    },
+    cells: (t, cells, answer, score, onBatch) => traceToken(ctx, t, cells, o.window, clean!, corrupt!, answer, score, onBatch),
+    release: () => staged.release(),
+  };
+}
