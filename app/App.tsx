@@ -78,7 +78,7 @@ function Logo() {
 function ModelChip() {
   const model = useStore(selectModel);
   const setView = useStore((s) => s.setView);
-  const label = model.status === 'ready' ? model.summary!.name
+  const label = model.status === 'ready' ? shortName(model.summary!.name)
     : model.status === 'loading' ? 'Loading model…'
     : model.status === 'error' ? 'Model failed to load' : 'No model';
   const provider = model.status === 'ready' ? model.summary!.runtime.provider : null;
@@ -90,6 +90,16 @@ function ModelChip() {
       {provider && <span className="model-chip-provider">{provider === 'webgpu' ? 'WebGPU' : 'wasm'}</span>}
     </button>
   );
+}
+
+/** "https://host/a/b/gpt2" → "gpt2 (host)"; other names as they are. */
+function shortName(name: string): string {
+  try {
+    const u = new URL(name);
+    return `${u.pathname.split('/').filter(Boolean).pop() ?? u.host} (${u.host})`;
+  } catch {
+    return name;
+  }
 }
 
 function ShareButton() {

@@ -7,6 +7,7 @@ import { useStore } from './state/store';
 import { startUrlSync } from './state/url-sync';
 import './styles/base.css';
 import './styles/components.css';
+import './styles/screens.css';
 
 const root = createRoot(document.getElementById('root')!);
 root.render(<StrictMode><App /></StrictMode>);

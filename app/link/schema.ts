@@ -12,6 +12,8 @@ export type SweepSettings = Experiment['sweep'];
 export type ClassroomSettings = Experiment['classroom'];
 
 export const DEFAULT_PROMPT = 'The Eiffel Tower is located in the city of';
+/** A source of the same token length in the bundled GPT-2 facts model (its first patching preset). */
+export const DEFAULT_SOURCE = 'Buckingham Palace is located in the city of';
 
 export function defaultExperiment(): Experiment {
   return {
@@ -24,11 +26,11 @@ export function defaultExperiment(): Experiment {
     },
     intervention: {
       base: DEFAULT_PROMPT,
-      sources: ['The Colosseum is located in the city of'],
-      config: { mode: 'parallel', representations: [{ layer: 0, component: 'block_output', unit: 'pos', intervention_type: 'VanillaIntervention' }] },
-      unit_locations: { 'sources->base': [3, 3] },
+      sources: [DEFAULT_SOURCE],
+      config: { mode: 'parallel', representations: [{ layer: 0, component: 'block_output', unit: 'pos', intervention_type: 'VanillaIntervention', group_key: 0 }] },
+      unit_locations: { 'sources->base': [[[[6]]], [[[6]]]] },
     },
-    sweep: { base: DEFAULT_PROMPT, source: 'The Colosseum is located in the city of', component: 'block_output', metric: 'prob', answer: null },
+    sweep: { base: DEFAULT_PROMPT, source: DEFAULT_SOURCE, component: 'block_output', metric: 'prob', answer: null },
     classroom: { presentation: false, explain: true, hide: [] },
   };
 }

@@ -1,0 +1,16 @@
+// The compact JSON printer keeps short structures on one line and always prints JSON that parses back the same.
+import { describe, expect, it } from 'vitest';
+import { compactJson } from './compact-json';
+
+describe('compactJson', () => {
+  it('keeps short values on one line', () => {
+    expect(compactJson({ a: [1, 2], b: 'x, y: z' })).toBe('{"a": [1, 2], "b": "x, y: z"}');
+  });
+  it('breaks long structures and parses back to the same value', () => {
+    const v = { base: 'The Eiffel Tower is located in the city of', config: { representations: [{ layer: 2, component: 'block_output', unit: 'pos' }] }, unit_locations: { 'sources->base': [[[[6]]], [[[6]]]] }, q: 'say "hi", ok', r: 'ends with \\', t: ['a\\', 'b,c'] };
+    const s = compactJson(v);
+    expect(JSON.parse(s)).toEqual(v);
+    expect(s).toContain('"unit_locations": {"sources->base": [[[[6]]], [[[6]]]]}');
+    expect(s.split('\n').length).toBeLessThan(12);
+  });
+});

@@ -1,0 +1,29 @@
+// JSON for reading: like JSON.stringify(v, null, 2), but arrays and objects that fit on one line stay on one line,
+// so pyvene's deeply nested unit_locations read as [[[[6]]], [[[6]]]] rather than twenty lines.
+
+export function compactJson(value: unknown, width = 64, indent = ''): string {
+  const flat = JSON.stringify(value);
+  if (flat === undefined) return 'null';
+  if (flat.length + indent.length <= width || typeof value !== 'object' || value === null) return spaced(flat, value);
+  const inner = `${indent}  `;
+  if (Array.isArray(value)) {
+    return `[\n${value.map((v) => inner + compactJson(v, width, inner)).join(',\n')}\n${indent}]`;
+  }
+  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
+  return `{\n${entries.map(([k, v]) => `${inner}${JSON.stringify(k)}: ${compactJson(v, width, inner)}`).join(',\n')}\n${indent}}`;
+}
+
+/** One-line JSON with a space after commas and colons (only outside strings). */
+function spaced(flat: string, value: unknown): string {
+  if (typeof value !== 'object' || value === null) return flat;
+  let out = '';
+  let inString = false;
+  for (let i = 0; i < flat.length; i++) {
+    const c = flat[i]!;
+    out += c;
+    if (inString && c === '\\') out += flat[++i] ?? '';
+    else if (c === '"') inString = !inString;
+    else if (!inString && (c === ',' || c === ':')) out += ' ';
+  }
+  return out;
+}
