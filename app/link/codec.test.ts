@@ -62,6 +62,12 @@ describe('link codec', () => {
     expect(read('v1-sweep-hub.link')).toMatchObject({ ok: true, value: { model: { kind: 'hub', repo: 'Xenova/gpt2', endpoint: null } } });
   });
 
+  it('migrates v2 traces to v3 (no replacement text yet)', () => {
+    const d = decode(readFileSync(join(FIXTURES, 'v2-trace-hub-mirror.link'), 'utf8').trim());
+    expect(d).toMatchObject({ ok: true, value: { v: 3, trace: { corruption: 'replace', replacement: '', kinds: ['resid'] },
+      model: { kind: 'hub', repo: 'onnx-community/pythia-70m', variant: 'quantized', endpoint: 'https://hf-mirror.example.com' } } });
+  });
+
   it.each([
     ['', 'LINK_EMPTY'],
     ['hello', 'LINK_CORRUPT'],

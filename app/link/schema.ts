@@ -1,10 +1,11 @@
 // The shared experiment as it is today: its type, its schema (the newest version), and its defaults, declared
 // once. Every field here is what a link carries; nothing else about the app goes into the URL.
-import { ExperimentV2, type ExperimentV2 as ExperimentV2Type, type ModelRefV2 } from './schema-v2';
+import type { ModelRefV2 } from './schema-v2';
+import { ExperimentV3, type ExperimentV3 as ExperimentV3Type } from './schema-v3';
 
-export const CURRENT_VERSION = 2;
-export const ExperimentSchema = ExperimentV2;
-export type Experiment = ExperimentV2Type;
+export const CURRENT_VERSION = 3;
+export const ExperimentSchema = ExperimentV3;
+export type Experiment = ExperimentV3Type;
 export type ModelRef = ModelRefV2;
 export type View = Experiment['view'];
 export type TraceSettings = Experiment['trace'];
@@ -17,12 +18,12 @@ export const DEFAULT_SOURCE = 'Buckingham Palace is located in the city of';
 
 export function defaultExperiment(): Experiment {
   return {
-    v: 2,
+    v: 3,
     view: 'model',
     model: { kind: 'none' },
     trace: {
       prompt: DEFAULT_PROMPT, subject: 'Eiffel Tower', answer: null, samples: 10, noise: null, window: 10,
-      kinds: ['resid', 'mlp', 'attn'], seed: 1, corruption: 'noise',
+      kinds: ['resid', 'mlp', 'attn'], seed: 1, corruption: 'noise', replacement: '',
     },
     intervention: {
       base: DEFAULT_PROMPT,

@@ -1,38 +1,30 @@
-// Causal tracing as the worker runs it: adapts the UI's trace settings to the engine's causalTrace. Stage:
-// experiments. (Until engine/experiments/causal-trace.ts lands this reports that tracing is not available.)
+// Causal tracing as the worker runs it: turns the UI's trace settings (the experiment slice's `trace`) into the
+// engine's causalTrace options and returns its result. Stage: experiments (adapter only; the math is the engine's).
 import type { LoadedModel } from '../../engine/model/load-model';
+import { causalTrace, type TraceKind, type TraceOptions, type TraceProgress, type TraceResult } from '../../engine/experiments/causal-trace';
 import { PatchbayError } from '../../engine/errors';
+import type { TraceSettings } from '../link/schema';
 
-export type TraceKind = 'resid' | 'mlp' | 'attn';
+export type { TraceKind, TraceProgress };
+export type TraceInput = TraceSettings;
+export type TraceOutput = TraceResult;
 
-export interface TraceInput {
-  prompt: string;
-  subject: string;
-  /** The answer token's text; null = the clean run's top-1. */
-  answer: string | null;
-  samples: number;
-  /** Noise scale; null = 3 × the std of the subject embeddings. */
-  noise: number | null;
-  window: number;
-  kinds: TraceKind[];
-  seed: number;
-  corruption: 'noise' | 'replace';
+/** The engine options for the UI's settings: the noise scale defaults to "s3" (3 × the subject embeddings' std);
+ *  token replacement swaps the subject's text for the replacement in the prompt. */
+export function traceOptions(t: TraceInput): TraceOptions {
+  const opts: TraceOptions = {
+    prompt: t.prompt, subject: t.subject, samples: t.samples, seed: t.seed, window: t.window, kinds: t.kinds,
+    ...(t.answer !== null ? { answerText: t.answer } : {}),
+  };
+  if (t.corruption === 'replace') {
+    if (!t.replacement.trim()) throw new PatchbayError('TRACE_INVALID', 'token replacement needs a replacement for the subject', 'trace.replacement');
+    const at = t.prompt.indexOf(t.subject);
+    if (at < 0) throw new PatchbayError('TRACE_INVALID', `subject "${t.subject}" does not occur in the prompt`, 'trace.subject');
+    opts.replaceWith = t.prompt.slice(0, at) + t.replacement + t.prompt.slice(at + t.subject.length);
+  } else if (t.noise !== null) opts.noise = t.noise;
+  return opts;
 }
 
-export interface TraceProgress { done: number; total: number }
-
-export interface TraceOutput {
-  tokens: string[];
-  input_ids: number[];
-  subject_range: [number, number];
-  answer: { id: number; text: string };
-  low_score: number;
-  high_score: number;
-  /** scores[kind][token][layer]. */
-  scores: Partial<Record<TraceKind, number[][]>>;
-  noise: number;
-}
-
-export async function runTrace(_model: LoadedModel, _input: TraceInput, _io: { onProgress: (p: TraceProgress) => void; signal: AbortSignal }): Promise<TraceOutput> {
-  throw new PatchbayError('CONFIG_UNSUPPORTED', 'causal tracing is not in this build of the engine yet');
+export function runTrace(model: LoadedModel, input: TraceInput, io: { onProgress: (p: TraceProgress) => void; signal: AbortSignal }): Promise<TraceOutput> {
+  return causalTrace(model, traceOptions(input), io);
 }

@@ -116,7 +116,7 @@ export function createHeatmap(container: HTMLElement, initial: Grid): HeatmapHan
       .attr('font-family', 'ui-sans-serif, system-ui, -apple-system, "Segoe UI", sans-serif').attr('font-size', 11)
       .attr('aria-label', `${grid.title}: ${nR} ${grid.rowLabel ?? 'token'}s by ${nC} ${grid.columnLabel ?? 'layer'}s; use the arrow keys to read values`);
     svg.append('rect').attr('width', width).attr('height', height).attr('fill', '#ffffff');
-    svg.append('text').attr('x', left).attr('y', 16).attr('font-size', 12).attr('font-weight', 600).attr('fill', '#111827').text(grid.title);
+    svg.append('text').attr('x', 4).attr('y', 16).attr('font-size', 12).attr('font-weight', 600).attr('fill', '#111827').text(grid.title);
     const x = scaleBand<number>().domain(grid.columns.map((_, i) => i)).range([left, left + nC * cw]);
     const y = scaleBand<number>().domain(grid.rows.map((_, i) => i)).range([top, top + nR * ROW_H]);
     const cells = svg.append('g').attr('class', 'heatmap-cells');

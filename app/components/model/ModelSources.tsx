@@ -27,6 +27,7 @@ export function BundledModels() {
       <ul className="card-list">
         {catalog?.map((m) => {
           const active = model.ref?.kind === 'bundled' && model.ref.id === m.id;
+          const supported = m.family === 'gpt2' || m.family === 'gpt_neox';
           const f = m.facts;
           return (
             <li key={m.id} className={`card${active ? ' card-active' : ''}`}>
@@ -37,9 +38,10 @@ export function BundledModels() {
                     f.params && `${(f.params / 1e6).toFixed(1)}M params`, f.bytes && formatBytes(f.bytes)].filter(Boolean).join(' · ')}
                 </div>
                 {m.description && <p className="card-text">{m.description}</p>}
+                {!supported && <p className="card-text small muted">The workbench screens need a transformer language model (GPT-2 or GPT-NeoX); this {m.family || 'model'} is for the engine&apos;s time-step interventions.</p>}
               </div>
               <button type="button" className="btn btn-primary" onClick={() => open({ kind: 'bundled', id: m.id })}
-                disabled={active && model.status === 'loading'} data-testid={`open-${m.id}`}>
+                disabled={!supported || (active && model.status === 'loading')} data-testid={`open-${m.id}`}>
                 {active && model.status === 'ready' ? 'Reload' : 'Open'}
               </button>
             </li>

@@ -34,9 +34,14 @@ export function TraceOptions() {
           <label><input type="radio" name="corruption" checked={trace.corruption === 'noise'} onChange={() => patch({ corruption: 'noise' })} />Gaussian noise</label>
           <label><input type="radio" name="corruption" checked={trace.corruption === 'replace'} onChange={() => patch({ corruption: 'replace' })} />Token replacement</label>
         </fieldset>
+        {trace.corruption === 'replace' && (
+          <Field label="Replace the subject with" hint="Same number of tokens as the subject; the corrupted run reads this prompt instead of adding noise.">
+            {(id) => <input id={id} value={trace.replacement} onChange={(e) => patch({ replacement: e.target.value })} data-testid="trace-replacement" />}
+          </Field>
+        )}
         <div className="grid-2">
           <Field label="Samples" hint="Corrupted runs averaged per cell.">
-            {(id) => <NumberInput id={id} value={trace.samples} min={1} max={200} onChange={(v) => v !== null && patch({ samples: Math.max(1, Math.min(200, Math.round(v))) })} />}
+            {(id) => <NumberInput id={id} value={trace.samples} disabled={trace.corruption === 'replace'} min={1} max={200} onChange={(v) => v !== null && patch({ samples: Math.max(1, Math.min(200, Math.round(v))) })} />}
           </Field>
           <Field label="Window" hint="Layers restored together (MLP, attention).">
             {(id) => <NumberInput id={id} value={trace.window} min={1} max={200} onChange={(v) => v !== null && patch({ window: Math.max(1, Math.min(200, Math.round(v))) })} />}

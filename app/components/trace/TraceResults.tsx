@@ -10,30 +10,40 @@ import { Panel, formatProb, tokenLabel } from '../common/ui';
 import type { TraceKind, TraceOutput } from '../../workers/trace-op';
 
 const TITLES: Record<TraceKind, string> = {
-  resid: 'Restoring the residual stream',
-  mlp: 'Restoring MLP outputs',
-  attn: 'Restoring attention outputs',
+  resid: 'Residual stream restored',
+  mlp: 'MLP restored',
+  attn: 'Attention restored',
 };
 
-export function traceGrids(r: TraceOutput, window: number): Grid[] {
+export function traceGrids(r: TraceOutput): Grid[] {
   const layers = (r.scores.resid ?? r.scores.mlp ?? r.scores.attn ?? [[]])[0]!.length;
   const starred = r.tokens.map((_, i) => i >= r.subject_range[0] && i < r.subject_range[1]);
   return (['resid', 'mlp', 'attn'] as const).filter((k) => r.scores[k]).map((kind) => {
     const values = r.scores[kind]!;
     const max = Math.max(r.high_score, ...values.flat());
     return {
-      title: kind === 'resid' ? TITLES[kind] : `${TITLES[kind]} (window ${window})`,
+      title: kind === 'resid' ? TITLES[kind] : `${TITLES[kind]} (window ${r.window})`,
       rows: r.tokens, columns: Array.from({ length: layers }, (_, i) => String(i)), values, kind, starred,
-      domain: [r.low_score, max], valueLabel: `p(${r.answer.text.trim() || r.answer.text})`, rowLabel: 'token', columnLabel: 'layer',
+      domain: [r.low_score, max], valueLabel: `p(${answerText(r).trim() || answerText(r)})`, rowLabel: 'token', columnLabel: 'layer',
     };
   });
+}
+
+function answerText(r: TraceOutput): string {
+  return r.answer.text ?? `#${r.answer.id}`;
+}
+
+function noiseText(r: TraceOutput): string {
+  const n = r.noise;
+  if (n.kind === 'replace') return 'token replacement';
+  if (n.scale === null) return n.kind;
+  return n.embedding_std !== null && typeof n.spec === 'string' ? `${n.scale.toFixed(3)} (${n.spec.slice(1) || 1} × std)` : n.scale.toFixed(3);
 }
 
 export function TraceResults() {
   const op = useStore(selectOp('trace'));
   const r = op.result;
-  const window = useMemo(() => (op.inputs ? (JSON.parse(op.inputs) as { window: number }).window : 10), [op.inputs]);
-  const grids = useMemo(() => (r ? traceGrids(r, window) : []), [r, window]);
+  const grids = useMemo(() => (r ? traceGrids(r) : []), [r]);
   if (!r) {
     return <div className="empty">{op.status === 'running' ? 'Tracing…' : 'Run a trace to see where the fact is recalled.'}</div>;
   }
@@ -41,10 +51,11 @@ export function TraceResults() {
   return (
     <Panel title="Results" actions={<button type="button" className="btn btn-small" onClick={() => download(`${name}.json`, JSON.stringify(r, null, 2), 'application/json')}>Export JSON</button>}>
       <div className="stat-row" data-testid="trace-stats">
-        <div className="stat"><span className="stat-label">Answer</span><span className="stat-value"><code>{tokenLabel(r.answer.text)}</code></span></div>
+        <div className="stat"><span className="stat-label">Answer</span><span className="stat-value"><code>{tokenLabel(answerText(r))}</code></span></div>
         <div className="stat"><span className="stat-label">Clean p</span><span className="stat-value" data-testid="high-score">{formatProb(r.high_score)}</span></div>
         <div className="stat"><span className="stat-label">Corrupted p</span><span className="stat-value" data-testid="low-score">{formatProb(r.low_score)}</span></div>
-        <div className="stat"><span className="stat-label">Noise</span><span className="stat-value">{r.noise.toFixed(3)}</span></div>
+        <div className="stat"><span className="stat-label">Samples</span><span className="stat-value">{r.samples}</span></div>
+        <div className="stat"><span className="stat-label">Corruption</span><span className="stat-value">{noiseText(r)}</span></div>
       </div>
       <div className="heatmaps" data-testid="trace-heatmaps">
         {grids.map((g) => <Heatmap key={g.kind} grid={g} filename={`${name}-${g.kind}`} testId={`heatmap-${g.kind}`} />)}

@@ -39,7 +39,8 @@ export function TraceScreen() {
   const marks: Record<number, 'subject'> = {};
   if (range) for (let i = range[0]; i < range[1]; i++) marks[i] = 'subject';
   const top = prediction?.result?.top ?? [];
-  const disabled = !ready ? 'Open a model first.' : !trace.subject.trim() ? 'Choose a subject.' : !range && tokens.length ? 'The subject is not in the prompt.' : null;
+  const disabled = !ready ? 'Open a model first.' : !trace.subject.trim() ? 'Choose a subject.' : !range && tokens.length ? 'The subject is not in the prompt.'
+    : trace.corruption === 'replace' && !trace.replacement.trim() ? 'Give a replacement for the subject.' : null;
 
   return (
     <div className="screen screen-trace">
@@ -67,7 +68,8 @@ export function TraceScreen() {
             <RunBar op={op} label="Run trace" onRun={run} onCancel={() => cancel('trace')} disabled={disabled} testId="trace"
               progressText={(p) => {
                 const t = p as TraceProgress;
-                return { fraction: t.total ? t.done / t.total : null, text: `${t.done} of ${t.total} forward passes` };
+                const text = t.stage === 'compile' ? 'preparing the graphs' : t.stage === 'cells' ? `${t.done} of ${t.total} batches of cells` : `${t.stage} run`;
+                return { fraction: t.stage === 'cells' && t.total ? t.done / t.total : null, text };
               }} />
           </Panel>
         </div>
