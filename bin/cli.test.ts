@@ -67,3 +67,34 @@ describe('patchbay models', () => {
     expect(JSON.parse(r.stdout).map((m: { id: string }) => m.id)).toEqual(bundledIds());
   });
 });
+
+describe('patchbay pyvene', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'patchbay-pyvene-'));
+  const model = join(TESTDATA, 'generated/tiny-gpt2/model.onnx');
+
+  it('exports, imports and scripts; side files feed rotation parameters', async () => {
+    // An identity rotation in a side file: exchanging every rotated coordinate is a plain interchange.
+    const eye = new Float32Array(64 * 64);
+    for (let i = 0; i < 64; i++) eye[i * 64 + i] = 1;
+    writeFileSync(join(dir, 'eye.f32'), Buffer.from(eye.buffer));
+    const rotated = {
+      model, base: { input_ids: [11, 450, 7, 999] }, sources: [{ input_ids: [3, 14, 15, 92] }],
+      config: { representations: [{ layer: 1, component: 'block_output', intervention_type: 'RotatedSpaceIntervention', params: { rotation: { file: 'eye.f32', shape: [64, 64] } } }] },
+      unit_locations: { 'sources->base': 3 }, options: { full_logits: true },
+    };
+    writeFileSync(join(dir, 'rotated.json'), JSON.stringify(rotated));
+    const vanilla = { ...rotated, config: { representations: [{ layer: 1, component: 'block_output' }] } };
+    writeFileSync(join(dir, 'vanilla.json'), JSON.stringify(vanilla));
+    const a = JSON.parse((await patchbay(['run', join(dir, 'rotated.json')])).stdout);
+    const b = JSON.parse((await patchbay(['run', join(dir, 'vanilla.json')])).stdout);
+    expect(maxAbsDiff(a.intervened.logits, b.intervened.logits)).toBeLessThan(1e-5);
+
+    const exported = await patchbay(['pyvene', 'export', join(dir, 'vanilla.json'), '--out', join(dir, 'config.json')]);
+    expect(exported.code).toBe(0);
+    const imported = await patchbay(['pyvene', 'import', join(dir, 'config.json'), '--experiment', join(dir, 'rotated.json')]);
+    expect(imported.code).toBe(0);
+    expect(JSON.parse(imported.stdout).config.representations[0].intervention_type).toBe('VanillaIntervention');
+    const script = await patchbay(['pyvene', 'script', join(dir, 'vanilla.json'), '--hf-model', 'gpt2']);
+    expect(script.stdout).toContain('MODEL = "gpt2"');
+  });
+});

@@ -3,9 +3,11 @@
 import { Command, CommanderError } from 'commander';
 import { isPatchbayError } from '../engine/errors.js';
 import { registerModels } from './commands/models.js';
+import { registerTrace } from './commands/trace.js';
 import { registerRun } from './commands/run.js';
+import { registerPyvene } from './commands/pyvene.js';
 
-const COMMANDS = [registerModels, registerRun];
+const COMMANDS = [registerModels, registerRun, registerPyvene, registerTrace];
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('patchbay')

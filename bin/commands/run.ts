@@ -1,11 +1,11 @@
 // `patchbay run EXPERIMENT.json`: runs an experiment document and prints (or writes) the result JSON with the
 // original and intervened next-token predictions and any collected values.
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { PatchbayError } from '../../engine/errors.js';
-import { validateExperiment } from '../../engine/experiment/experiment-schema.js';
 import { runExperiment } from '../../engine/experiment/run-experiment.js';
 import { openForCli } from './open.js';
+import { readDocument, readSideFiles } from './document.js';
 
 interface RunFlags { out?: string; fullLogits?: boolean; model?: string; threads?: string; variant?: string; topK?: string }
 
@@ -27,24 +27,9 @@ export function registerRun(program: Command): void {
       const ref = flags.model ?? doc.model;
       if (!ref) throw new PatchbayError('EXPERIMENT_INVALID', 'no model: set "model" in the document or pass --model', 'model');
       const model = await openForCli(ref, flags);
-      const result = await runExperiment(model, doc);
+      const result = await runExperiment(model, doc, { files: await readSideFiles(doc, file) });
       const text = `${JSON.stringify({ model: model.info.name, ...result }, null, 2)}\n`;
       if (flags.out) await writeFile(flags.out, text);
       else process.stdout.write(text);
     });
-}
-
-async function readDocument(file: string) {
-  let json: unknown;
-  try {
-    json = JSON.parse(await readFile(file, 'utf8'));
-  } catch (e) {
-    throw new PatchbayError('EXPERIMENT_INVALID', `cannot read ${file}: ${(e as Error).message}`);
-  }
-  const v = validateExperiment(json);
-  if (!v.ok) {
-    const more = v.errors.length > 1 ? ` (and ${v.errors.length - 1} more)` : '';
-    throw new PatchbayError('EXPERIMENT_INVALID', `${v.errors[0]!.path}: ${v.errors[0]!.message}${more}`);
-  }
-  return v.value;
 }

@@ -105,12 +105,15 @@ function explicitNoise(values: number[][][], shape: [number, number, number]): F
   const data = new Float32Array(samples * tokens * d);
   for (let s = 0; s < samples; s++) {
     const rows = values[s]!;
-    if (rows.length !== tokens) {
-      throw new PatchbayError('TRACE_INVALID', `explicit noise sample ${s} has ${rows.length} token rows; the subject has ${tokens} tokens`, 'noiseValues');
+    if (!Array.isArray(rows) || rows.length !== tokens) {
+      throw new PatchbayError('TRACE_INVALID', `explicit noise sample ${s} has ${Array.isArray(rows) ? rows.length : 'no'} token rows; the subject has ${tokens} tokens`, 'noiseValues');
     }
     rows.forEach((row, t) => {
       if (!Array.isArray(row) || row.length !== d) {
         throw new PatchbayError('TRACE_INVALID', `explicit noise [${s}][${t}] has ${Array.isArray(row) ? row.length : 'no'} values; d_model is ${d}`, 'noiseValues');
+      }
+      if (row.some((v) => typeof v !== 'number' || !Number.isFinite(v))) {
+        throw new PatchbayError('TRACE_INVALID', `explicit noise [${s}][${t}] holds a value that is not a finite number`, 'noiseValues');
       }
       data.set(row, (s * tokens + t) * d);
     });
