@@ -20,7 +20,9 @@ const FileRef = z.object({
 }).strict();
 export type FileRef = z.infer<typeof FileRef>;
 
-export const MatrixParam = z.union([z.array(z.array(z.number().finite()).min(1)).min(1), FileRef]);
+const ResolvedMatrix = z.custom<Matrix>((v) => !!v && typeof v === 'object' && (v as Matrix).data instanceof Float32Array);
+/** Inline rows, a side-file reference, or (after resolveSideFiles) the matrix read from it. */
+export const MatrixParam = z.union([z.array(z.array(z.number().finite()).min(1)).min(1), FileRef, ResolvedMatrix]);
 export const VectorParam = z.union([z.array(z.number().finite()).min(1), FileRef]);
 
 /** Replaces every {file, shape} reference in params by a Matrix (or a number[] for one-dimensional shapes). */
