@@ -2,7 +2,7 @@
 // (display name, facts, graph file, classroom presets). Read-only data fetched from our own origin.
 
 export interface TracePreset { name: string; prompt: string; subject: string; answer: string }
-export interface PatchingPreset { name: string; base: string; source: string; component: string; answer: string; note?: string }
+export interface PatchingPreset { name: string; base: string; source: string; component: string; answer: string; layer?: number; note?: string }
 export interface MultiSourcePreset { name: string; base: string; sources: string[]; note?: string }
 export interface SteeringPreset { name: string; prompt: string; positive: string; negative: string; layer: number; coefficient: number; note?: string }
 

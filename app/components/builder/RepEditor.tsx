@@ -17,6 +17,11 @@ const TYPE_HELP: Record<string, string> = {
   NoiseIntervention: 'x ← x + noise_level · ε',
 };
 
+function pairs(rep: RepModel): string {
+  const all = rep.source.map((s, i) => `${s}→${rep.base[i] ?? '?'}`);
+  return all.length > 6 ? `${all.slice(0, 5).join(', ')}, … (${all.length} pairs)` : all.join(', ');
+}
+
 export function RepEditor({ rep, index, layers, heads, baseTokens, sourceTokens, sourceCount, onChange, onRemove }: {
   rep: RepModel; index: number; layers: number; heads: number; baseTokens: string[]; sourceTokens: string[][]; sourceCount: number;
   onChange: (r: RepModel) => void; onRemove: () => void;
@@ -101,7 +106,7 @@ export function RepEditor({ rep, index, layers, heads, baseTokens, sourceTokens,
       )}
       {usesPos && sourced && src.length > 0 && (
         <div className="strip-block">
-          <div className="strip-title">Source {rep.sourceIndex} positions <span className="muted small">{aligned ? 'same as base' : 'paired with the base positions in order'}</span></div>
+          <div className="strip-title">Source {rep.sourceIndex} positions <span className="muted small">{aligned ? 'same as base' : `paired in order: ${pairs(rep)}`}</span></div>
           <TokenStrip label={`Source tokens: positions of intervention ${index}`} tokens={src} marks={marks(rep.source)} testId="source-strip"
             onToggle={(p) => onChange({ ...rep, source: togglePosition(rep.source, p) })} />
           {!aligned && rep.source.length !== rep.base.length && (

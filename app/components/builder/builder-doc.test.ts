@@ -67,3 +67,13 @@ describe('builder document model', () => {
     expect(togglePosition([1, 2, 4], 2)).toEqual([1, 4]);
   });
 });
+
+describe('repeated source positions (steering)', () => {
+  it('keeps one source position paired with many base positions', () => {
+    const doc = { base: 'a b c', sources: ['x y'], config: { representations: [{ layer: 0, component: 'block_output', intervention_type: 'AdditionIntervention', group_key: 0 }] },
+      unit_locations: { 'sources->base': [[[[1, 1, 1]]], [[[0, 1, 2]]]] } };
+    const p = parseDoc(doc);
+    expect(p.ok && p.value.reps[0]).toMatchObject({ base: [0, 1, 2], source: [1, 1, 1] });
+    if (p.ok) expect(buildDoc(p.value, needsSource).unit_locations).toEqual(doc.unit_locations);
+  });
+});

@@ -73,8 +73,9 @@ export function parseDoc(doc: Record<string, unknown>): Parsed {
       component: typeof r.component === 'string' ? r.component : 'block_output',
       unit: units[i]!,
       type: typeof r.intervention_type === 'string' ? r.intervention_type : 'VanillaIntervention',
-      base: uniq(b.map((u) => u.pos)),
-      source: uniq(s.map((u) => u.pos)),
+      // Positions pair one to one in order, and may repeat (one source position written to many base positions).
+      base: units[i] === 'pos' ? b.map((u) => u.pos!) : uniq(b.map((u) => u.pos)),
+      source: units[i] === 'pos' ? s.map((u) => u.pos!) : uniq(s.map((u) => u.pos)),
       heads: uniq(b.map((u) => u.head)),
       sourceIndex: groups.get(key)!,
       extra,
