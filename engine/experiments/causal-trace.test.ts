@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { causalTrace, type TraceOptions, type TraceResult } from './causal-trace.js';
 import type { LoadedModel } from '../model/load-model.js';
 import { openModel } from '../model/open-model.js';
-import { nodeResolver } from '../io/node-resolver.js';
+import { bundledIds, nodeResolver } from '../io/node-resolver.js';
 import { configureRuntime } from '../runtime/ort-runtime.js';
 import { forward } from '../run/forward.js';
 import type { FloatTensor } from '../runtime/tensor.js';
@@ -13,7 +13,7 @@ import { siteId, slotValueNames } from '../sites/site-id.js';
 import { seededRng } from '../util/random.js';
 import { KIND_COMPONENT, restoredLayers, type Cell } from './trace/cells.js';
 import { answerProbability } from './trace/run-common.js';
-import type { TraceKind } from './trace/options.js';
+import { resolveInputs, type TraceKind } from './trace/options.js';
 
 const FIXTURES = '/work/shared/testdata/onnx-real/generated';
 const IDS = [11, 402, 87, 650, 3, 999, 140, 21];
@@ -100,6 +100,8 @@ describe.each(['tiny-gpt2', 'tiny-gpt-neox'])('causal trace on %s', (name) => {
       expect(r.high_score).toBeCloseTo(plain.high, 6);
       expect(maxDiff(r.scores, plain.scores)).toBeLessThan(1e-5);
     }
+    // the grid is not flat: a wrong restore would show far above the tolerance
+    expect(Math.max(...Object.values(plain.scores).flat(2).map((v) => Math.abs(v - plain.low)))).toBeGreaterThan(1e-4);
   });
 
   it('token replacement restores the clean run cell by cell', async () => {
@@ -110,6 +112,30 @@ describe.each(['tiny-gpt2', 'tiny-gpt-neox'])('causal trace on %s', (name) => {
     expect(r.noise.kind).toBe('replace');
     expect(r.low_score).toBeCloseTo(plain.low, 6);
     expect(maxDiff(r.scores, plain.scores)).toBeLessThan(1e-5);
+  });
+});
+
+describe.each(['gpt2-facts', 'pythia-facts'])('causal trace on the bundled %s (6 layers, text prompt)', (id) => {
+  const prompt = 'The Eiffel Tower is located in the city of';
+  let model: LoadedModel;
+  beforeAll(async () => {
+    configureRuntime({ provider: 'wasm', numThreads: 1 });
+    model = await openModel(id, nodeResolver, { bundledIds: bundledIds() });
+  });
+  afterAll(async () => { await model.graphs.clear(); });
+
+  it.each([[10], [3]])('staged branches equal one run per cell (window %i)', async (window) => {
+    const inputs = resolveInputs(model, { prompt, subject: 'Eiffel Tower' });
+    const noise = explicitNoise(3, inputs.subject[1] - inputs.subject[0], model.info.dims.dModel, 3);
+    const plain = await plainTrace(model, inputs.ids, inputs.subject, noise, KINDS, window);
+    const r = await causalTrace(model, { prompt, subject: 'Eiffel Tower', noiseValues: noise, window });
+    expect(r.stats.strategy).toBe('staged');
+    expect(r.answer).toEqual({ id: plain.answer, text: ' Paris' });
+    expect(r.low_score).toBeCloseTo(plain.low, 6);
+    expect(r.high_score).toBeCloseTo(plain.high, 6);
+    expect(maxDiff(r.scores, plain.scores)).toBeLessThan(1e-5);
+    // a trained model: restoring the right state brings the answer back
+    expect(Math.max(...r.scores.resid!.flat()) - r.low_score).toBeGreaterThan(0.3);
   });
 });
 
