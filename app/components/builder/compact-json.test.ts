@@ -13,4 +13,10 @@ describe('compactJson', () => {
     expect(s).toContain('"unit_locations": {"sources->base": [[[[6]]], [[[6]]]]}');
     expect(s.split('\n').length).toBeLessThan(12);
   });
+  it('packs long lists of numbers several to a line', () => {
+    const v = { vector: Array.from({ length: 40 }, (_, i) => i * 1.5) };
+    const s = compactJson(v);
+    expect(JSON.parse(s)).toEqual(v);
+    expect(s.split('\n').length).toBeLessThan(10);
+  });
 });

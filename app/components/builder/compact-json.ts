@@ -6,6 +6,18 @@ export function compactJson(value: unknown, width = 64, indent = ''): string {
   if (flat === undefined) return 'null';
   if (flat.length + indent.length <= width || typeof value !== 'object' || value === null) return spaced(flat, value);
   const inner = `${indent}  `;
+  if (Array.isArray(value) && value.every((v) => v === null || typeof v !== 'object')) {
+    // A long list of numbers or strings: as many per line as fit.
+    const lines: string[] = [];
+    let line = '';
+    for (const v of value) {
+      const item = JSON.stringify(v);
+      if (line && inner.length + line.length + item.length + 2 > width) { lines.push(line); line = ''; }
+      line += (line ? ', ' : '') + item;
+    }
+    if (line) lines.push(line);
+    return `[\n${lines.map((l) => inner + l).join(',\n')}\n${indent}]`;
+  }
   if (Array.isArray(value)) {
     return `[\n${value.map((v) => inner + compactJson(v, width, inner)).join(',\n')}\n${indent}]`;
   }

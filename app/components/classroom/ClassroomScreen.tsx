@@ -8,9 +8,9 @@ import type { BundledModel } from '../../state/catalog';
 import type { Experiment } from '../../link/schema';
 import { engineClient } from '../../workers/engine-client';
 import { ErrorNote, Explainer, Panel } from '../common/ui';
-import { multiSourcePreset, patchingPreset, steeringPreset, tracePreset, type CountTokens } from './presets';
+import { multiSourcePreset, patchingPreset, steeringPreset, tracePreset, type CollectVector, type CountTokens } from './presets';
 
-type Make = (e: Experiment, layers: number, count: CountTokens) => Experiment | Promise<Experiment>;
+type Make = (e: Experiment, layers: number, count: CountTokens, collect: CollectVector) => Experiment | Promise<Experiment>;
 
 /** Opens the model if needed, builds the preset's experiment, shows its screen and runs it. */
 async function applyPreset(id: string, make: Make): Promise<string | null> {
@@ -27,8 +27,14 @@ async function applyPreset(id: string, make: Make): Promise<string | null> {
     if (!r.ok) throw new Error(r.error.message);
     return r.value.ids.length;
   };
+  const collect: CollectVector = async (text, layer, pos) => {
+    const doc = { base: text, config: { representations: [{ layer, component: 'block_output', intervention_type: 'CollectIntervention' }] }, unit_locations: { base: pos } };
+    const r = await engineClient.experiment('run', doc, () => undefined).result;
+    if (!r.ok) throw new Error(r.error.message);
+    return r.value.collected[0]!.values[0]!;
+  };
   try {
-    const next = await make({ ...now.experiment, model: ref }, now.model.summary!.dims.nLayers, count);
+    const next = await make({ ...now.experiment, model: ref }, now.model.summary!.dims.nLayers, count, collect);
     now.setExperiment(next);
     if (next.view === 'trace') now.runTrace();
     else if (next.view === 'sweep') now.runSweep();
@@ -44,7 +50,7 @@ function Preset({ kind, title, text, onOpen }: { kind: string; title: string; te
     <li className="preset">
       <span className="preset-kind">{kind}</span>
       <span className="preset-title">{title}</span>
-      {text && <span className="preset-text">{text}</span>}
+      {text && <span className="preset-text" title={text}>{text}</span>}
       <button type="button" className="btn btn-small btn-primary" onClick={onOpen}>Open and run</button>
     </li>
   );
@@ -70,7 +76,7 @@ function ModelPresets({ m, onError }: { m: BundledModel; onError: (e: string | n
           <Preset key={`m-${t.name}`} kind="Two sources" title={t.name} text={t.note} onOpen={() => go((e, layers) => multiSourcePreset(e, t, layers))} />
         ))}
         {p.steering.map((t) => (
-          <Preset key={`s-${t.name}`} kind="Steering" title={t.name} text={t.note} onOpen={() => go((e, _l, count) => steeringPreset(e, t, count))} />
+          <Preset key={`s-${t.name}`} kind="Steering" title={t.name} text={t.note} onOpen={() => go((e, _l, count, collect) => steeringPreset(e, t, count, collect))} />
         ))}
       </ul>
       {p.traces.length > 6 && (

@@ -5,6 +5,8 @@ import type { MultiSourcePreset, PatchingPreset, SteeringPreset, TracePreset } f
 
 /** Tokens of a text (the worker's tokenizer), for presets whose locations depend on lengths. */
 export type CountTokens = (text: string) => Promise<number>;
+/** A prompt's block output at one layer and position (a Collect run in the worker). */
+export type CollectVector = (text: string, layer: number, pos: number) => Promise<number[]>;
 
 /** ROME's window of 10 is for 48 layers; small models get a proportionally small one. */
 export function traceWindow(layers: number): number {
@@ -47,11 +49,27 @@ export function multiSourcePreset(e: Experiment, p: MultiSourcePreset, layers: n
   };
 }
 
-/** ActAdd: add (positive − negative) block outputs at their last tokens to every base position, as an Addition from
- *  source 0 and a Subtraction from source 1 at the same site. */
-export async function steeringPreset(e: Experiment, p: SteeringPreset, count: CountTokens): Promise<Experiment> {
+/** ActAdd: add coefficient × (positive − negative) block outputs at their last tokens to every base position. With
+ *  coefficient 1 that is an Addition from source 0 and a Subtraction from source 1 at the same site; otherwise the
+ *  scaled difference is computed once and added as a constant source (pyvene's source_representation). */
+export async function steeringPreset(e: Experiment, p: SteeringPreset, count: CountTokens, collect: CollectVector): Promise<Experiment> {
   const [nb, np, nn] = await Promise.all([count(p.prompt), count(p.positive), count(p.negative)]);
   const all = Array.from({ length: nb }, (_, i) => i);
+  if (p.coefficient !== 1) {
+    const [pos, neg] = await Promise.all([collect(p.positive, p.layer, np - 1), collect(p.negative, p.layer, nn - 1)]);
+    const vector = pos.map((v, i) => Number((p.coefficient * (v - neg[i]!)).toPrecision(5)));
+    return {
+      ...e, view: 'intervene',
+      intervention: {
+        base: p.prompt, sources: [],
+        config: { mode: 'parallel', representations: [
+          { layer: p.layer, component: 'block_output', unit: 'pos', intervention_type: 'AdditionIntervention', source_representation: vector },
+        ] },
+        unit_locations: { base: [[all]] },
+        options: { top_k: 10 },
+      },
+    };
+  }
   return {
     ...e, view: 'intervene',
     intervention: {
