@@ -66,7 +66,7 @@ export function buildFeeds(req: FeedRequest, terms: Map<PlannedIntervention, num
           source: source ? source.data.subarray(at, at + g.features) : scratch,
           delta: delta.data.subarray(at, at + g.features),
         },
-        source: req.sourceVector(iv, k), subspace: iv.subspace, params: iv.params, gaussian: req.rng.gaussian,
+        source: req.sourceVector(iv, k), subspace: iv.subspace, params: iv.params, gaussian: req.rng.gaussian, location: k,
       });
     });
   }

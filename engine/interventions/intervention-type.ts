@@ -23,6 +23,8 @@ export interface WriteArgs<P> {
   params: P;
   /** Draws standard normal numbers (seeded per experiment). */
   gaussian: () => number;
+  /** Which of the intervention's locations this is (0-based, in unit_locations order). */
+  location: number;
 }
 
 export interface InterventionType<P = Record<string, unknown>> {

@@ -108,6 +108,11 @@ describe('intervention types vs hand computation', () => {
     const explicit = Array.from({ length: D }, (_, i) => (i % 2 ? 1 : -1));
     const got2 = await intervened({ intervention_type: 'NoiseIntervention', params: { noise_level: 2, noise: explicit } }, { base: [[[3]], ALL] });
     expect(maxAbsDiff(got2[3]!, x[3]!.map((v, i) => v + 2 * explicit[i]!))).toBeLessThan(1e-5);
+    // A noise tensor: one row per location.
+    const rows = [explicit, explicit.map((e) => -3 * e)];
+    const got3 = await intervened({ intervention_type: 'NoiseIntervention', params: { noise_level: 1, noise: rows } }, { base: [[[1, 3]], ALL] });
+    expect(maxAbsDiff(got3[1]!, x[1]!.map((v, i) => v + rows[0]![i]!))).toBeLessThan(1e-5);
+    expect(maxAbsDiff(got3[3]!, x[3]!.map((v, i) => v + rows[1]![i]!))).toBeLessThan(1e-5);
   });
 
   it('every basis-free type\'s reference implementation agrees with the graph', async () => {

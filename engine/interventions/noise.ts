@@ -1,13 +1,18 @@
 // NoiseIntervention: base + noise_level · ε, with ε standard normal from the experiment's seed, or `noise` given
-// explicitly (one vector, used at every location). pyvene's default noise_level is kept.
+// explicitly: one vector for every location, or one row per location. pyvene's default noise_level is kept.
 import { z } from 'zod';
 import { forEachFeature, mapFeatures, type InterventionType } from './intervention-type.js';
 
 const Params = z.object({
   noise_level: z.number().finite().default(0.13462981581687927),
-  noise: z.array(z.number().finite()).optional(),
+  noise: z.union([z.array(z.number().finite()), z.array(z.array(z.number().finite()))]).optional(),
 }).passthrough();
 type NoiseParams = z.infer<typeof Params>;
+
+function explicitNoise(p: NoiseParams, location: number): number[] | undefined {
+  if (!p.noise) return undefined;
+  return Array.isArray(p.noise[0]) ? (p.noise as number[][])[location] : (p.noise as number[]);
+}
 
 export const noise: InterventionType<NoiseParams> = {
   name: 'NoiseIntervention',
@@ -15,12 +20,12 @@ export const noise: InterventionType<NoiseParams> = {
   slotKind: 'affine',
   trainable: false,
   params: Params as z.ZodType<NoiseParams>,
-  write({ feeds, subspace, params, gaussian }) {
+  write({ feeds, subspace, params, gaussian, location }) {
+    const explicit = explicitNoise(params, location);
     forEachFeature(feeds.delta.length, subspace, (i) => {
-      const eps = params.noise ? params.noise[i] ?? 0 : gaussian();
-      feeds.delta[i]! += params.noise_level * eps;
+      feeds.delta[i]! += params.noise_level * (explicit ? explicit[i] ?? 0 : gaussian());
     });
   },
   reference: (base, _source, subspace, params, eps) =>
-    mapFeatures(base, subspace, (i) => base[i]! + params.noise_level * (params.noise?.[i] ?? eps?.[i] ?? 0)),
+    mapFeatures(base, subspace, (i) => base[i]! + params.noise_level * (explicitNoise(params, 0)?.[i] ?? eps?.[i] ?? 0)),
 };
