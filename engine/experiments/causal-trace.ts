@@ -64,7 +64,7 @@ async function openBackend(model: LoadedModel, opts: TraceOptions, inputs: Trace
   }
   const batched = () => batchedBackend(model, { kinds: inputs.kinds, window: inputs.window, budget, signal: io.signal });
   if (strategy === 'batched') return batched();
-  const total = model.info.dims.nLayers + 2;
+  const total = model.info.dims.nLayers + 3;
   io.onProgress?.({ stage: 'compile', done: 0, total });
   try {
     return await stagedBackend(model, {

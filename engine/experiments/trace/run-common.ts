@@ -9,6 +9,8 @@ export interface TraceStats {
   batches: number;
   /** Σ rows × tokens through one transformer block. */
   block_token_rows: number;
+  /** Σ rows × tokens through a block's norm and key/value projection only (the staged runner's last block). */
+  kv_token_rows: number;
   /** Σ rows × query tokens × key tokens in attention, summed over blocks. */
   attention_pairs: number;
   /** Σ rows × tokens through the final norm and unembedding. */
@@ -16,7 +18,7 @@ export interface TraceStats {
 }
 
 export function emptyStats(strategy: TraceStats['strategy']): TraceStats {
-  return { strategy, batches: 0, block_token_rows: 0, attention_pairs: 0, head_rows: 0 };
+  return { strategy, batches: 0, block_token_rows: 0, kv_token_rows: 0, attention_pairs: 0, head_rows: 0 };
 }
 
 /** Largest batch (rows) a run may have: 'block' = one block over `seq` new tokens after `past` cached ones,

@@ -14,6 +14,8 @@ export interface StagedModel {
   names: StageNames;
   embed: Session;
   blocks: Session[];
+  /** Keys and values of the last block only (see StageProtos.lastKv). */
+  lastKv: Session;
   head: Session;
   release(): Promise<void>;
 }
@@ -44,7 +46,7 @@ export async function compileStages(model: LoadedModel, io: { onStage?: (done: n
     const instrumented = instrument(proto, model.sites, model.info.dims, specs);
     const s = await Session.create(encodeForRuntime(model.decoded, instrumented), provider);
     created.push(s);
-    io.onStage?.(created.length, n + 2);
+    io.onStage?.(created.length, n + 3);
     return s;
   };
   try {
@@ -56,8 +58,9 @@ export async function compileStages(model: LoadedModel, io: { onStage?: (done: n
         { site: { layer: l, component: 'mlp_output' }, kind: 'affine' },
       ]));
     }
+    const lastKv = await make(protos.lastKv, []);
     const head = await make(protos.head, []);
-    return { names: protos.names, embed, blocks, head, release: () => releaseAll(created) };
+    return { names: protos.names, embed, blocks, lastKv, head, release: () => releaseAll(created) };
   } catch (e) {
     await releaseAll(created);
     throw e;

@@ -114,7 +114,8 @@ export async function traceToken(ctx: StagedContext, t: number, cells: Cell[], w
     const running = runningAt(roots, l).map((seg) => ({ seg, resid: live.get(seg)! }));
     for (const part of chunk(running, () => R, ctx.budget('block', local, t))) {
       throwIfAborted(ctx.signal);
-      await runBlock(ctx, l, t, part, clean, corrupt);
+      if (l === n - 1 && local > 1) await runLastBlock(ctx, t, part, corrupt);
+      else await runBlock(ctx, l, t, part, clean, corrupt);
       onBatch();
     }
   }
@@ -178,6 +179,46 @@ async function runBlock(ctx: StagedContext, l: number, t: number, part: Live[], 
   part.forEach((b, i) => b.resid.set(next.subarray(i * R * local * d, (i + 1) * R * local * d)));
 }
 
+/**
+ * The last block, where only the last token's output matters: keys and values of tokens t..S−2 from the lastKv stage
+ * (after the corrupted past of tokens 0..t−1), then the block on the last token alone. Restores at token t < S−1
+ * change only token t's output of this block, never reaching the last token, so they are left out.
+ */
+async function runLastBlock(ctx: StagedContext, t: number, part: Live[], corrupt: FullRun): Promise<void> {
+  const { model, staged } = ctx;
+  const { dModel: d, nHeads: H, dHead, nLayers: n } = model.info.dims;
+  const R = corrupt.rows;
+  const seq = corrupt.resid[0]!.length / (R * d);
+  const local = seq - t;
+  const rows = part.length * R;
+  const before = new Float32Array(rows * (local - 1) * d);
+  const last = new Float32Array(rows * d);
+  part.forEach((b, i) => {
+    for (let r = 0; r < R; r++) {
+      const row = b.resid.subarray(r * local * d, (r + 1) * local * d);
+      before.set(row.subarray(0, (local - 1) * d), (i * R + r) * (local - 1) * d);
+      last.set(row.subarray((local - 1) * d), (i * R + r) * d);
+    }
+  });
+  const present = staged.names.present(n - 1);
+  const past = t > 0 ? { key: pastRows(corrupt.keys[n - 1]!, part.length, R, H, seq, t, dHead), value: pastRows(corrupt.values[n - 1]!, part.length, R, H, seq, t, dHead) } : undefined;
+  const kv = await runStage(model, staged, staged.lastKv, {
+    ids: zeros(rows, local - 1), pastLength: t, past, resid: { data: before, dims: [rows, local - 1, d] }, fetch: [present.key, present.value],
+  });
+  const out = await runStage(model, staged, staged.blocks[n - 1]!, {
+    ids: zeros(rows, 1), pastLength: seq - 1, past: { key: kv[present.key]!, value: kv[present.value]! },
+    resid: { data: last, dims: [rows, 1, d] }, fetch: [staged.names.residual[n]!],
+  });
+  ctx.stats.batches += 2;
+  ctx.stats.kv_token_rows += rows * (local - 1);
+  ctx.stats.block_token_rows += rows;
+  ctx.stats.attention_pairs += rows * seq;
+  const next = out[staged.names.residual[n]!]!.data;
+  part.forEach((b, i) => {
+    for (let r = 0; r < R; r++) b.resid.set(next.subarray((i * R + r) * d, (i * R + r + 1) * d), ((r + 1) * local - 1) * d);
+  });
+}
+
 /** The corrupted keys (or values) of tokens 0..t−1, [R, H, S, Dh] → [copies × R, H, t, Dh]. */
 function pastRows(kv: Float32Array, copies: number, R: number, H: number, seq: number, t: number, dHead: number): FloatTensor {
   const one = new Float32Array(R * H * t * dHead);
@@ -225,7 +266,10 @@ export async function stagedBackend(model: LoadedModel, o: { budget: RowBudget; 
       const seq = clean!.resid[0]!.length / model.info.dims.dModel;
       const roots = tokenRoots(cells, o.window, n);
       let total = chunk(leaves(roots), () => R, o.budget('head', 1, 0)).length;
-      for (let l = 0; l < n; l++) total += chunk(runningAt(roots, l), () => R, o.budget('block', seq - t, t)).length;
+      for (let l = 0; l < n; l++) {
+        const runs = chunk(runningAt(roots, l), () => R, o.budget('block', seq - t, t)).length;
+        total += l === n - 1 && t < seq - 1 ? 2 * runs : runs;
+      }
       return total;
     },
     cells: (t, cells, answer, score, onBatch) => traceToken(ctx, t, cells, o.window, clean!, corrupt!, answer, score, onBatch),

@@ -28,6 +28,9 @@ export interface StageProtos {
   names: StageNames;
   embed: ModelProto;
   blocks: ModelProto[];
+  /** The last block's keys and values only (its norm and QKV projection): in the last block only the last
+   *  token's output matters, the other tokens are needed only as keys and values. */
+  lastKv: ModelProto;
   head: ModelProto;
 }
 
@@ -42,14 +45,14 @@ export function cutStages(model: LoadedModel): StageProtos {
   const pastAliases = (layer: number): [string, string][] => Array.from({ length: n }, (_, k) => k)
     .filter((k) => k !== layer)
     .flatMap((k) => [[names.past(k).key, names.past(layer).key], [names.past(k).value, names.past(layer).value]] as [string, string][]);
-  const blocks = Array.from({ length: n }, (_, l) => {
-    const aliases = new Map<string, string>([...pastAliases(l), ...(tokenEmbedding ? [[tokenEmbedding, names.residual[l]!] as [string, string]] : [])]);
-    return cut(proto, index, `block ${l}`, [names.residual[l + 1]!, names.present(l).key, names.present(l).value], [names.residual[l]!], aliases);
-  });
+  const aliases = (l: number) => new Map<string, string>([...pastAliases(l), ...(tokenEmbedding ? [[tokenEmbedding, names.residual[l]!] as [string, string]] : [])]);
+  const blocks = Array.from({ length: n }, (_, l) =>
+    cut(proto, index, `block ${l}`, [names.residual[l + 1]!, names.present(l).key, names.present(l).value], [names.residual[l]!], aliases(l)));
+  const lastKv = cut(proto, index, 'last keys and values', [names.present(n - 1).key, names.present(n - 1).value], [names.residual[n - 1]!], aliases(n - 1));
   const head = cut(proto, index, 'head', ['logits'], [names.residual[n]!], new Map(tokenEmbedding ? [[tokenEmbedding, names.residual[n]!]] : []));
   const embed = withOutputAlias(cut(proto, index, 'embed', [names.residual[0]!], [], new Map()), names.residual[0]!, EMBED_OUTPUT);
   checkWeightsDisjoint([embed, ...blocks, head], tokenEmbedding);
-  return { names, embed, blocks, head };
+  return { names, embed, blocks, lastKv, head };
 }
 
 function stageNames(model: LoadedModel, index: GraphIndex): StageNames {
