@@ -128,8 +128,11 @@ describe.each(['gpt2-facts', 'pythia-facts'])('causal trace on the bundled %s (6
     const inputs = resolveInputs(model, { prompt, subject: 'Eiffel Tower' });
     const noise = explicitNoise(3, inputs.subject[1] - inputs.subject[0], model.info.dims.dModel, 3);
     const plain = await plainTrace(model, inputs.ids, inputs.subject, noise, KINDS, window);
-    const r = await causalTrace(model, { prompt, subject: 'Eiffel Tower', noiseValues: noise, window });
+    let cells = { done: -1, total: -2 };
+    const r = await causalTrace(model, { prompt, subject: 'Eiffel Tower', noiseValues: noise, window, batchRows: 9 },
+      { onProgress: (p) => { if (p.stage === 'cells') cells = p; } });
     expect(r.stats.strategy).toBe('staged');
+    expect(cells.done).toBe(cells.total); // the planned batches are the batches run
     expect(r.answer).toEqual({ id: plain.answer, text: ' Paris' });
     expect(r.low_score).toBeCloseTo(plain.low, 6);
     expect(r.high_score).toBeCloseTo(plain.high, 6);

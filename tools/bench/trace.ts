@@ -30,9 +30,9 @@ const SUBJECT: [number, number] = [1, 4];
 
 configureRuntime({ provider: 'wasm', numThreads: threads });
 const wasmMatmul = await matmulRate(1024, 768, 3072);
-let t = performance.now();
+const loadStart = performance.now();
 const model = await openModel(file, nodeResolver);
-const loadSeconds = (performance.now() - t) / 1000;
+const loadSeconds = (performance.now() - loadStart) / 1000;
 const dims = model.info.dims;
 
 const base: TraceOptions = { inputIds: IDS, subjectRange: SUBJECT, samples: 10, kinds: ['resid', 'mlp', 'attn'], window: 10, returnNoise: true };
@@ -128,9 +128,9 @@ async function matmulRate(m: number, k: number, n: number): Promise<number> {
   const feeds = { a: { data: new Float32Array(m * k).map(() => Math.random()), dims: [m, k] } };
   for (let i = 0; i < 2; i++) await session.run(feeds, ['c']);
   const repeats = 10;
-  t = performance.now();
+  const start = performance.now();
   for (let i = 0; i < repeats; i++) await session.run(feeds, ['c']);
-  const seconds = (performance.now() - t) / 1000;
+  const seconds = (performance.now() - start) / 1000;
   await session.release();
   return (2 * m * k * n * repeats) / seconds / 1e9;
 }

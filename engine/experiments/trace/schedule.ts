@@ -83,6 +83,21 @@ export function runningAt(roots: Segment[], layer: number): Segment[] {
   return roots.flatMap(segments).filter((s) => s.from <= layer && layer < s.to);
 }
 
+/**
+ * Segments that enter their first layer with the corrupted run's state (corrupt roots, or their children when they
+ * split at once). Their first layer changes only token t — every later token still sees corrupted keys and values
+ * — so it runs on token t alone and the other tokens keep the corrupted run's output.
+ */
+export function freshSegments(roots: Root[]): Set<Segment> {
+  const fresh = new Set<Segment>();
+  for (const r of roots) {
+    if (r.init.kind !== 'corrupt') continue;
+    if (r.to > r.from) fresh.add(r);
+    else for (const c of r.children) fresh.add(c);
+  }
+  return fresh;
+}
+
 /** The leaves (their residual goes through the head). */
 export function leaves(roots: Segment[]): Segment[] {
   return roots.flatMap(segments).filter((s) => s.children.length === 0);

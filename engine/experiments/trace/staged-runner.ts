@@ -6,7 +6,7 @@ import { throwIfAborted } from '../../errors.js';
 import type { LoadedModel } from '../../model/load-model.js';
 import type { FloatTensor } from '../../runtime/tensor.js';
 import type { Cell } from './cells.js';
-import { chunk, leaves, runningAt, tokenRoots, type Root, type Segment } from './schedule.js';
+import { chunk, freshSegments, leaves, runningAt, tokenRoots, type Root, type Segment } from './schedule.js';
 import { EMBED_OUTPUT } from './stages.js';
 import { runStage, stageSlot, type StagedModel } from './staged-model.js';
 import { answerProbability, emptyStats, type RowBudget, type TraceStats } from './run-common.js';
@@ -102,6 +102,7 @@ export async function traceToken(ctx: StagedContext, t: number, cells: Cell[], w
   const local = seq - t;
   const R = corrupt.rows;
   const roots = tokenRoots(cells, window, n);
+  const fresh = freshSegments(roots);
   const live = new Map<Segment, Float32Array>();
   for (let l = 0; l <= n; l++) {
     for (const root of roots.filter((r) => r.from === l)) live.set(root, rootResid(root, l, t, clean, corrupt, seq, d));
@@ -112,10 +113,16 @@ export async function traceToken(ctx: StagedContext, t: number, cells: Cell[], w
     }
     if (l === n) break;
     const running = runningAt(roots, l).map((seg) => ({ seg, resid: live.get(seg)! }));
-    for (const part of chunk(running, () => R, ctx.budget('block', local, t))) {
+    const first = running.filter((b) => fresh.has(b.seg) && b.seg.from === l);
+    for (const part of chunk(first, () => R, ctx.budget('block', 1, t))) {
+      throwIfAborted(ctx.signal);
+      await runBlock(ctx, l, t, part, clean, corrupt, true);
+      onBatch();
+    }
+    for (const part of chunk(running.filter((b) => !first.includes(b)), () => R, ctx.budget('block', local, t))) {
       throwIfAborted(ctx.signal);
       if (l === n - 1 && local > 1) await runLastBlock(ctx, t, part, corrupt);
-      else await runBlock(ctx, l, t, part, clean, corrupt);
+      else await runBlock(ctx, l, t, part, clean, corrupt, false);
       onBatch();
     }
   }
@@ -148,35 +155,53 @@ function rootResid(root: Root, l: number, t: number, clean: FullRun, corrupt: Fu
   return out;
 }
 
-async function runBlock(ctx: StagedContext, l: number, t: number, part: Live[], clean: FullRun, corrupt: FullRun): Promise<void> {
+/** One block over the live branches of a batch. `fresh` branches (see freshSegments) run token t alone. */
+async function runBlock(ctx: StagedContext, l: number, t: number, part: Live[], clean: FullRun, corrupt: FullRun, fresh: boolean): Promise<void> {
   const { model, staged } = ctx;
   const { dModel: d, nHeads: H, dHead } = model.info.dims;
   const R = corrupt.rows;
   const seq = clean.resid[0]!.length / d;
   const local = seq - t;
+  const width = fresh ? 1 : local;
   const rows = part.length * R;
-  const resid = new Float32Array(rows * local * d);
-  part.forEach((b, i) => resid.set(b.resid, i * R * local * d));
+  const resid = new Float32Array(rows * width * d);
+  part.forEach((b, i) => {
+    if (!fresh) resid.set(b.resid, i * R * local * d);
+    else for (let r = 0; r < R; r++) resid.set(b.resid.subarray(r * local * d, (r * local + 1) * d), (i * R + r) * d);
+  });
   const past = t > 0 ? { key: pastRows(corrupt.keys[l]!, part.length, R, H, seq, t, dHead), value: pastRows(corrupt.values[l]!, part.length, R, H, seq, t, dHead) } : undefined;
+  const out = await runStage(model, staged, staged.blocks[l]!, {
+    ids: zeros(rows, width), pastLength: t, past, slots: restoreSlots(l, t, part, R, width, d, clean), fetch: [staged.names.residual[l + 1]!],
+    resid: { data: resid, dims: [rows, width, d] },
+  });
+  ctx.stats.batches++;
+  ctx.stats.block_token_rows += rows * width;
+  ctx.stats.attention_pairs += rows * width * (t + width);
+  const next = out[staged.names.residual[l + 1]!]!.data;
+  part.forEach((b, i) => {
+    if (!fresh) { b.resid.set(next.subarray(i * R * local * d, (i + 1) * R * local * d)); return; }
+    const after = corrupt.resid[l + 1]!;
+    for (let r = 0; r < R; r++) {
+      b.resid.set(after.subarray((r * seq + t) * d, (r + 1) * seq * d), r * local * d);
+      b.resid.set(next.subarray((i * R + r) * d, (i * R + r + 1) * d), r * local * d);
+    }
+  });
+}
+
+/** Slot feeds restoring the clean attention / MLP output at token t (local position 0) in the branches that ask. */
+function restoreSlots(l: number, t: number, part: Live[], R: number, width: number, d: number, clean: FullRun): Record<string, FloatTensor> {
   const slots: Record<string, FloatTensor> = {};
+  const rows = part.length * R;
   for (const component of ['attention_output', 'mlp_output'] as const) {
     const restoring = part.map((b) => b.seg.restores[l - b.seg.from] === component);
     if (!restoring.some(Boolean)) continue;
     const names = stageSlot(l, component);
-    const mask = new Float32Array(rows * local);
-    restoring.forEach((on, i) => { if (on) for (let r = 0; r < R; r++) mask[(i * R + r) * local] = 1; });
-    slots[names.mask] = { data: mask, dims: [rows, local, 1] };
+    const mask = new Float32Array(rows * width);
+    restoring.forEach((on, i) => { if (on) for (let r = 0; r < R; r++) mask[(i * R + r) * width] = 1; });
+    slots[names.mask] = { data: mask, dims: [rows, width, 1] };
     slots[names.source] = { data: clean.sites[component][l]!.slice(t * d, (t + 1) * d), dims: [1, 1, d] };
   }
-  const out = await runStage(model, staged, staged.blocks[l]!, {
-    ids: zeros(rows, local), pastLength: t, past, slots, fetch: [staged.names.residual[l + 1]!],
-    resid: { data: resid, dims: [rows, local, d] },
-  });
-  ctx.stats.batches++;
-  ctx.stats.block_token_rows += rows * local;
-  ctx.stats.attention_pairs += rows * local * (t + local);
-  const next = out[staged.names.residual[l + 1]!]!.data;
-  part.forEach((b, i) => b.resid.set(next.subarray(i * R * local * d, (i + 1) * R * local * d)));
+  return slots;
 }
 
 /**
@@ -266,9 +291,12 @@ export async function stagedBackend(model: LoadedModel, o: { budget: RowBudget; 
       const seq = clean!.resid[0]!.length / model.info.dims.dModel;
       const roots = tokenRoots(cells, o.window, n);
       let total = chunk(leaves(roots), () => R, o.budget('head', 1, 0)).length;
+      const fresh = freshSegments(roots);
       for (let l = 0; l < n; l++) {
-        const runs = chunk(runningAt(roots, l), () => R, o.budget('block', seq - t, t)).length;
-        total += l === n - 1 && t < seq - 1 ? 2 * runs : runs;
+        const running = runningAt(roots, l);
+        const first = running.filter((s) => fresh.has(s) && s.from === l);
+        const runs = chunk(running.filter((s) => !first.includes(s)), () => R, o.budget('block', seq - t, t)).length;
+        total += chunk(first, () => R, o.budget('block', 1, t)).length + runs; // the last block's two runs are one batch
       }
       return total;
     },
