@@ -9,6 +9,9 @@ export const TokenInputSchema = z.union([
   z.object({ input_ids: z.array(z.number().int().nonnegative()).min(1, 'input_ids must not be empty') }).strict(),
 ]);
 export type TokenInput = z.infer<typeof TokenInputSchema>;
+/** One input, or a batch of inputs with the same number of tokens (pyvene's batched examples). */
+export const BatchInputSchema = z.union([TokenInputSchema, z.array(TokenInputSchema).min(1, 'a batch needs at least one input')]);
+export type BatchInput = z.infer<typeof BatchInputSchema>;
 
 const Key = z.union([z.string(), z.number().int()]);
 
@@ -32,8 +35,8 @@ export type Representation = z.infer<typeof RepresentationSchema>;
 export const ExperimentSchema = z.object({
   format: z.literal(EXPERIMENT_FORMAT).default(EXPERIMENT_FORMAT),
   model: z.string().min(1).optional(),
-  base: TokenInputSchema,
-  sources: z.array(TokenInputSchema).default([]),
+  base: BatchInputSchema,
+  sources: z.array(BatchInputSchema).default([]),
   config: z.object({
     mode: z.enum(['parallel', 'serial']).default('parallel'),
     representations: z.array(RepresentationSchema).min(1, 'at least one representation is needed'),

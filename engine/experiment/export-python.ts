@@ -2,7 +2,7 @@
 // model — the way to scale an experiment out to a GPU box. Stage: results (a view of the experiment document).
 import { PatchbayError } from '../errors.js';
 import { lookupIntervention } from '../interventions/registry.js';
-import type { ExperimentDoc, Representation, TokenInput } from './experiment-schema.js';
+import type { BatchInput, ExperimentDoc, Representation, TokenInput } from './experiment-schema.js';
 
 /** pyvene components Patchbay has and pyvene does not: the script says so instead of failing at run time. */
 const NOT_IN_PYVENE = new Set(['token_embedding']);
@@ -112,8 +112,15 @@ function array(v: unknown): string {
   return `np.array(${py(v)})`;
 }
 
-function input(t: TokenInput): string {
-  return typeof t === 'string' ? `tokenizer(${py(t)}, return_tensors="pt")` : `{"input_ids": torch.tensor([${py(t.input_ids)}])}`;
+/** One input or a batch (rows of equal length, as Patchbay requires). */
+function input(t: BatchInput): string {
+  const rows: TokenInput[] = Array.isArray(t) ? t : [t];
+  if (rows.every((r) => typeof r === 'string')) {
+    return `tokenizer(${rows.length === 1 ? py(rows[0]) : py(rows)}, return_tensors="pt")`;
+  }
+  const ids = rows.map((r) => (typeof r === 'string' ? null : r.input_ids));
+  if (ids.some((r) => r === null)) throw new PatchbayError('CONFIG_UNSUPPORTED', 'a batch mixing text and token ids cannot be exported');
+  return `{"input_ids": torch.tensor(${py(ids)})}`;
 }
 
 /** pyvene wants (source, base) pairs as tuples. */

@@ -1,23 +1,27 @@
 // Slot feeds for one run: every planned intervention that targets this run writes its locations into the slot
-// inputs of its site (affine mask/source, a projection term, or the skip mask), in one chosen batch row; other rows
-// stay neutral. Stage: plan → runs.
+// inputs of its site (affine mask/source, a projection term, or the skip mask) for each row of the batch, starting
+// at a chosen batch row; other rows stay neutral. Stage: plan → runs.
 import type { LoadedModel } from '../model/load-model.js';
 import { projectionValueNames, slotValueNames } from '../sites/site-id.js';
+import { COMPONENT_INFO } from '../sites/components.js';
 import type { FloatTensor } from '../runtime/tensor.js';
 import type { Rng } from '../util/random.js';
-import type { PlannedIntervention } from './plan.js';
+import type { Projection } from '../interventions/basis.js';
+import { rowOf, type PlannedIntervention } from './plan.js';
 import { rowGeometry } from './site-geometry.js';
 
 export interface FeedRequest {
   model: LoadedModel;
   interventions: PlannedIntervention[];
-  /** Tokens of the run (the target input). */
+  /** Tokens per row of the run (the target input). */
   seq: number;
+  /** Rows of the run. */
   rows: number;
-  /** The batch row that carries the interventions. */
-  row: number;
-  /** The source's feature vector paired with the k-th target location (null for sourceless types). */
-  sourceVector: (iv: PlannedIntervention, k: number) => Float32Array | null;
+  /** The run's row that carries batch row 0; batch row r goes to firstRow + r. */
+  firstRow: number;
+  batch: number;
+  /** The source's feature vector paired with the k-th location of batch row r (null for sourceless types). */
+  sourceVector: (iv: PlannedIntervention, row: number, k: number) => Float32Array | null;
   rng: Rng;
 }
 
@@ -49,8 +53,7 @@ export function buildFeeds(req: FeedRequest, terms: Map<PlannedIntervention, num
       const p = projectionValueNames(iv.siteId, terms.get(iv)!);
       maskName = p.mask;
       sourceName = p.source;
-      feeds[p.u] = { data: iv.projection!.u, dims: [g.features, iv.projection!.k] };
-      feeds[p.vt] = { data: iv.projection!.vt, dims: [iv.projection!.k, g.features] };
+      Object.assign(feeds, projectionFeeds(req, iv, p, g.features));
     } else if (kind === 'skip') {
       maskName = names.skipMask;
     }
@@ -58,17 +61,39 @@ export function buildFeeds(req: FeedRequest, terms: Map<PlannedIntervention, num
     const source = kind === 'skip' ? null : full(sourceName);
     const delta = full(names.delta);
     const scratch = new Float32Array(g.features);
-    iv.targetOffsets.forEach((offset, k) => {
-      const at = req.row * rowSize + offset;
-      iv.type.write({
-        feeds: {
-          mask: mask.data.subarray(at, at + g.features),
-          source: source ? source.data.subarray(at, at + g.features) : scratch,
-          delta: delta.data.subarray(at, at + g.features),
-        },
-        source: req.sourceVector(iv, k), subspace: iv.subspace, params: iv.params, gaussian: req.rng.gaussian, location: k,
+    for (let r = 0; r < req.batch; r++) {
+      rowOf(iv.targetOffsets, r).forEach((offset, k) => {
+        const at = (req.firstRow + r) * rowSize + offset;
+        iv.type.write({
+          feeds: {
+            mask: mask.data.subarray(at, at + g.features),
+            source: source ? source.data.subarray(at, at + g.features) : scratch,
+            delta: delta.data.subarray(at, at + g.features),
+          },
+          source: req.sourceVector(iv, r, k), subspace: rowOf(iv.subspace, r), params: iv.params, gaussian: req.rng.gaussian, location: k,
+        });
       });
-    });
+    }
   }
   return feeds;
+}
+
+/** The (u, vt) inputs of a projection term: one shared basis, or one per row (zero-padded to the widest). */
+function projectionFeeds(req: FeedRequest, iv: PlannedIntervention, names: { u: string; vt: string }, F: number): Record<string, FloatTensor> {
+  const per = iv.projection!;
+  if (per.length === 1) {
+    const p = per[0]!;
+    return { [names.u]: { data: p.u, dims: [F, p.k] }, [names.vt]: { data: p.vt, dims: [p.k, F] } };
+  }
+  const k = Math.max(...per.map((p) => p.k));
+  const u = new Float32Array(req.rows * F * k);
+  const vt = new Float32Array(req.rows * k * F);
+  per.forEach((p: Projection, r) => {
+    const row = req.firstRow + r;
+    for (let f = 0; f < F; f++) for (let j = 0; j < p.k; j++) u[(row * F + f) * k + j] = p.u[f * p.k + j]!;
+    vt.set(p.vt, row * k * F); // rows j ≥ p.k stay zero
+  });
+  // Batched MatMul: [R, F, k] against [R, S, F]; four-axis layouts need a head axis to broadcast over.
+  const lead = COMPONENT_INFO[iv.site.component].layout === 'bsd' ? [req.rows] : [req.rows, 1];
+  return { [names.u]: { data: u, dims: [...lead, F, k] }, [names.vt]: { data: vt, dims: [...lead, k, F] } };
 }

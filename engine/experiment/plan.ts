@@ -1,6 +1,6 @@
-// Turns a validated experiment document into a plan for one model: token ids, sites, normalised locations, who
-// reads which source and writes into which input (parallel groups or serial hops), constant sources, subspaces and
-// projection bases, each checked against the model. Stage: plan.
+// Turns a validated experiment document into a plan for one model: token ids (a batch of rows per input), sites,
+// normalised locations per row, who reads which source and writes into which input (parallel groups or serial
+// hops), constant sources, subspaces and projection bases, each checked against the model. Stage: plan.
 import { PatchbayError } from '../errors.js';
 import type { LoadedModel } from '../model/load-model.js';
 import { isComponent, COMPONENT_INFO, type Component } from '../sites/components.js';
@@ -10,13 +10,16 @@ import type { InterventionType } from '../interventions/intervention-type.js';
 import type { Projection } from '../interventions/basis.js';
 import { resolveSideFiles, type SideFiles } from '../interventions/params.js';
 import { SKIP_FROM } from '../interventions/skip.js';
-import type { ExperimentDoc, Representation, TokenInput } from './experiment-schema.js';
+import type { BatchInput, ExperimentDoc, Representation, TokenInput } from './experiment-schema.js';
 import { normalizeUnitLocations, type Unit } from './unit-locations.js';
 import { rowGeometry, unitOffsets } from './site-geometry.js';
-import { resolveSubspace } from './subspaces.js';
+import { resolveSubspaceRows } from './subspaces.js';
 
 /** An input of the experiment: the base, or source i. */
 export type InputRef = 'base' | number;
+
+/** Per batch row. A list of one entry applies to every row. */
+export type PerRow<T> = T[];
 
 export interface PlannedIntervention {
   index: number;
@@ -29,21 +32,29 @@ export interface PlannedIntervention {
   /** The input whose run it changes: the base, or (serial mode) the next source. */
   target: InputRef;
   constant: Float32Array | null;
-  /** Feature-vector offsets within one row of the target's run, and the paired source offsets when sourced. */
-  targetOffsets: number[];
-  sourceOffsets: number[] | null;
-  targetUnits: Unit[];
-  /** Feature indices for basis-free types; null = all. */
-  subspace: number[] | null;
-  projection: Projection | null;
+  /** Per row: feature-vector offsets within that row of the target's run, and the paired source offsets. */
+  targetOffsets: PerRow<number[]>;
+  sourceOffsets: PerRow<number[]> | null;
+  targetUnits: PerRow<Unit[]>;
+  /** Per row: feature indices for basis-free types; null = all. */
+  subspace: PerRow<number[] | null>;
+  projection: PerRow<Projection> | null;
   skipFrom: SiteRef | null;
 }
 
 export interface Plan {
-  baseIds: number[];
-  sourceIds: number[][];
+  /** Rows of the batch (1 for a single input). */
+  batch: number;
+  baseIds: number[][];
+  /** Per source: its rows (1 row is shared by every row of the batch). */
+  sourceIds: number[][][];
   interventions: PlannedIntervention[];
   mode: 'parallel' | 'serial';
+}
+
+/** The entry of a per-row list that applies to row r. */
+export function rowOf<T>(list: PerRow<T>, r: number): T {
+  return list.length === 1 ? list[0]! : list[r]!;
 }
 
 export function tokenize(model: LoadedModel, input: TokenInput, path: string): number[] {
@@ -56,15 +67,31 @@ export function tokenize(model: LoadedModel, input: TokenInput, path: string): n
   return ids;
 }
 
+/** An input's rows of token ids; every row must have the same length (no padding). */
+export function tokenizeBatch(model: LoadedModel, input: BatchInput, path: string): number[][] {
+  const rows = Array.isArray(input) ? input.map((t, i) => tokenize(model, t, `${path}[${i}]`)) : [tokenize(model, input, path)];
+  const bad = rows.findIndex((r) => r.length !== rows[0]!.length);
+  if (bad > 0) {
+    throw new PatchbayError('INPUT_INVALID', `row ${bad} has ${rows[bad]!.length} tokens and row 0 has ${rows[0]!.length}: the rows of a batch must have the same length`, path);
+  }
+  return rows;
+}
+
 export function planExperiment(model: LoadedModel, doc: ExperimentDoc, files: SideFiles = {}): Plan {
-  const baseIds = tokenize(model, doc.base, 'base');
-  const sourceIds = doc.sources.map((s, i) => tokenize(model, s, `sources[${i}]`));
+  const baseIds = tokenizeBatch(model, doc.base, 'base');
+  const batch = baseIds.length;
+  const sourceIds = doc.sources.map((s, i) => tokenizeBatch(model, s, `sources[${i}]`));
+  sourceIds.forEach((rows, i) => {
+    if (rows.length !== 1 && rows.length !== batch) {
+      throw new PatchbayError('SHAPE_MISMATCH', `source ${i} has ${rows.length} rows; the base has ${batch} (give ${batch} or 1)`, `sources[${i}]`);
+    }
+  });
   const reps = doc.config.representations;
   const serial = doc.config.mode === 'serial';
   const locations = normalizeUnitLocations(doc.unit_locations, reps.map((r) => r.unit));
   const linked = linkedParams(reps);
   const groups = new Map<string, number>();
-  const idsOf = (r: InputRef) => (r === 'base' ? baseIds : sourceIds[r]!);
+  const seqOf = (r: InputRef) => (r === 'base' ? baseIds : sourceIds[r]!)[0]!.length;
 
   const interventions = reps.map((rep, index): PlannedIntervention => {
     const path = `config.representations[${index}]`;
@@ -78,7 +105,7 @@ export function planExperiment(model: LoadedModel, doc: ExperimentDoc, files: Si
     const params = parsed.data;
     let sourceIndex: number | null = null;
     let target: InputRef = 'base';
-    const features = rowGeometry(site.component, model.info.dims, idsOf('base').length).features;
+    const features = rowGeometry(site.component, model.info.dims, seqOf('base')).features;
     const constant = constantSource(doc, rep, index, features, path);
     if (serial) {
       if (!type.needsSource || constant) {
@@ -91,25 +118,26 @@ export function planExperiment(model: LoadedModel, doc: ExperimentDoc, files: Si
       if (!groups.has(key)) groups.set(key, groups.size);
       sourceIndex = groups.get(key)!;
     }
-    const targetIds = idsOf(target === 'base' ? 'base' : target);
     if (sourceIndex !== null && !sourceIds[sourceIndex]) {
       throw new PatchbayError('SOURCE_MISSING', `intervention ${index} reads source ${sourceIndex}, but only ${sourceIds.length} source input(s) were given`, 'sources');
     }
-    const targetUnits = locations.base[index]!;
-    const targetOffsets = targetUnits.flatMap((u, k) => unitOffsets(site.component, model.info.dims, targetIds.length, u, `unit_locations target[${index}][${k}]`));
-    const sourceOffsets = sourceIndex === null ? null : pairedSourceOffsets(model, site.component, locations.source[index] ?? null, sourceIds[sourceIndex]!, targetOffsets.length, index);
+    const targetUnits = checkRows(locations.base[index]!, batch, `unit_locations (intervention ${index})`);
+    const targetSeq = seqOf(target);
+    const targetOffsets = targetUnits.map((units, r) => units.flatMap((u, k) => unitOffsets(site.component, model.info.dims, targetSeq, u, `unit_locations target[${index}][${r}][${k}]`)));
+    const sourceOffsets = sourceIndex === null ? null
+      : pairedSourceOffsets(model, site.component, locations.source[index] ?? null, seqOf(sourceIndex), targetOffsets, batch, index);
     const subspaceRaw = doc.subspaces?.[index];
     const interchangeDim = typeof params.interchange_dim === 'number' ? params.interchange_dim : undefined;
-    let subspace: number[] | null = null;
-    let projection: Projection | null = null;
+    let subspace: PerRow<number[] | null> = [null];
+    let projection: PerRow<Projection> | null = null;
     if (type.slotKind === 'projected') {
       if (rep.max_number_of_units > 1) {
         throw new PatchbayError('CONFIG_UNSUPPORTED', 'a joint rotation over several units (max_number_of_units > 1) is not supported yet; use one intervention per unit', `${path}.max_number_of_units`);
       }
-      const coords = resolveSubspace(subspaceRaw, rep.subspace_partition, interchangeDim, type.coordinates!(params, features), `subspaces[${index}]`);
-      projection = type.projection!(params, coords, features);
+      const coords = checkRows(resolveSubspaceRows(subspaceRaw, rep.subspace_partition, interchangeDim, type.coordinates!(params, features), `subspaces[${index}]`), batch, `subspaces[${index}]`);
+      projection = coords.map((c) => type.projection!(params, c, features));
     } else {
-      subspace = resolveSubspace(subspaceRaw, rep.subspace_partition, interchangeDim, features, `subspaces[${index}]`);
+      subspace = checkRows(resolveSubspaceRows(subspaceRaw, rep.subspace_partition, interchangeDim, features, `subspaces[${index}]`), batch, `subspaces[${index}]`);
     }
     const skipFrom = type.slotKind === 'skip' ? skipSource(site, path) : null;
     return { index, site, siteId: siteId(site), type, params, sourceIndex, target, constant, targetOffsets, sourceOffsets, targetUnits, subspace, projection, skipFrom };
@@ -118,7 +146,15 @@ export function planExperiment(model: LoadedModel, doc: ExperimentDoc, files: Si
   if (doc.sources.length !== read && (serial || doc.sources.length > read)) {
     throw new PatchbayError('SOURCE_MISSING', `${doc.sources.length} sources given, but the interventions read ${read}`, 'sources');
   }
-  return { baseIds, sourceIds, interventions, mode: doc.config.mode };
+  return { batch, baseIds, sourceIds, interventions, mode: doc.config.mode };
+}
+
+/** A per-row list must have one entry (shared) or one per row of the batch. */
+function checkRows<T>(list: T[], batch: number, path: string): T[] {
+  if (list.length !== 1 && list.length !== batch) {
+    throw new PatchbayError('EXPERIMENT_INVALID', `has ${list.length} batch rows; the base has ${batch} (give ${batch}, or 1 for all)`, path);
+  }
+  return list;
 }
 
 function checkSite(model: LoadedModel, rep: Representation, path: string): SiteRef {
@@ -146,11 +182,17 @@ function linkedParams(reps: Representation[]): Map<string, Record<string, unknow
   return out;
 }
 
-function pairedSourceOffsets(model: LoadedModel, component: Component, units: Unit[] | null, ids: number[], count: number, index: number): number[] {
+function pairedSourceOffsets(model: LoadedModel, component: Component, units: Unit[][] | null, seq: number, target: number[][], batch: number, index: number): number[][] {
   if (!units) throw new PatchbayError('EXPERIMENT_INVALID', `intervention ${index} needs source locations: use "sources->base"`, 'unit_locations');
-  const offsets = units.flatMap((u, k) => unitOffsets(component, model.info.dims, ids.length, u, `unit_locations source[${index}][${k}]`));
-  if (offsets.length !== count) {
-    throw new PatchbayError('SHAPE_MISMATCH', `intervention ${index}: ${offsets.length} source unit(s) but ${count} base unit(s); they pair one to one`, 'unit_locations');
+  const rows = checkRows(units, batch, `unit_locations (intervention ${index}, source)`);
+  const offsets = rows.map((row, r) => row.flatMap((u, k) => unitOffsets(component, model.info.dims, seq, u, `unit_locations source[${index}][${r}][${k}]`)));
+  const width = Math.max(offsets.length, target.length);
+  for (let r = 0; r < width; r++) {
+    const s = rowOf(offsets, r).length;
+    const t = rowOf(target, r).length;
+    if (s !== t) {
+      throw new PatchbayError('SHAPE_MISMATCH', `intervention ${index}: ${s} source unit(s) but ${t} base unit(s)${width > 1 ? ` in row ${r}` : ''}; they pair one to one`, 'unit_locations');
+    }
   }
   return offsets;
 }

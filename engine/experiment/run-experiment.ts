@@ -1,6 +1,6 @@
 // Runs an experiment document on a loaded model: compile the needed slots, run the sources to collect their
-// activations (clean in parallel mode; each hop patched into the next in serial mode), then one base pass of two
-// rows — row 0 untouched (original), row 1 intervened. Stage: runs → results.
+// activations (clean in parallel mode; each hop patched into the next in serial mode), then one base pass over the
+// batch twice — the first N rows untouched (original), the next N intervened. Stage: runs → results.
 import { throwIfAborted } from '../errors.js';
 import type { LoadedModel } from '../model/load-model.js';
 import { forward } from '../run/forward.js';
@@ -11,7 +11,7 @@ import type { FloatTensor } from '../runtime/tensor.js';
 import type { SideFiles } from '../interventions/params.js';
 import { seededRng, type Rng } from '../util/random.js';
 import type { ExperimentDoc } from './experiment-schema.js';
-import { planExperiment, type Plan, type PlannedIntervention } from './plan.js';
+import { planExperiment, rowOf, type Plan, type PlannedIntervention } from './plan.js';
 import { rowGeometry } from './site-geometry.js';
 import { buildFeeds, projectionTerms } from './feeds.js';
 import { topK, type TokenProb } from './top-k.js';
@@ -34,17 +34,23 @@ export interface Prediction {
 export interface CollectedValue {
   intervention: number;
   site: string;
+  /** Batch row. */
+  row: number;
   units: { pos?: number; head?: number }[];
   /** One feature vector per covered location. */
   values: number[][];
 }
 
 export interface ExperimentResult {
+  /** Token texts and ids of the first row of each input (all rows: `input_ids_batch`). */
   tokens: { base: string[] | null; sources: (string[] | null)[] };
   input_ids: { base: number[]; sources: number[][] };
+  /** Predictions for the first row of the batch. */
   original: Prediction;
   intervened: Prediction;
   collected: CollectedValue[];
+  /** With a batch of several base inputs: every row's predictions and ids. */
+  rows?: { input_ids: number[]; original: Prediction; intervened: Prediction }[];
 }
 
 interface RunContext { model: LoadedModel; plan: Plan; graph: CompiledGraph; terms: Map<PlannedIntervention, number>; rng: Rng; opts: RunOptions }
@@ -55,36 +61,40 @@ export async function runExperiment(model: LoadedModel, doc: ExperimentDoc, opts
   const graph = await model.graphs.get(slotSpecs(plan));
   const ctx: RunContext = { model, plan, graph, terms: projectionTerms(plan.interventions), rng: seededRng(doc.options.seed), opts };
   const total = plan.sourceIds.length + 1;
+  const N = plan.batch;
   // Values each source presents at the sites that read it (serial: after the previous hop was patched in).
   const sourceValues: Record<string, FloatTensor>[] = [];
   for (let s = 0; s < plan.sourceIds.length; s++) {
     throwIfAborted(opts.signal);
     opts.onProgress?.({ stage: 'sources', done: s, total });
+    const ids = plan.sourceIds[s]!;
     const sites = [...new Set(plan.interventions.filter((iv) => iv.sourceIndex === s).map((iv) => iv.siteId))];
     const hop = plan.interventions.filter((iv) => iv.target === s);
-    const feeds = hop.length > 0 ? feedsFor(ctx, hop, plan.sourceIds[s]!.length, 1, 0, sourceValues) : undefined;
-    const out = await forward(model, graph, { ids: [plan.sourceIds[s]!], feeds, collect: sites, logits: 'none', signal: opts.signal });
+    const feeds = hop.length > 0 ? feedsFor(ctx, hop, ids[0]!.length, ids.length, 0, ids.length, sourceValues) : undefined;
+    const out = await forward(model, graph, { ids, feeds, collect: sites, logits: 'none', signal: opts.signal });
     sourceValues.push(out.collected);
   }
   opts.onProgress?.({ stage: 'base', done: plan.sourceIds.length, total });
   const onBase = plan.interventions.filter((iv) => iv.target === 'base');
   const base = plan.baseIds;
-  const feeds = feedsFor(ctx, onBase, base.length, 2, 1, sourceValues);
+  const feeds = feedsFor(ctx, onBase, base[0]!.length, 2 * N, N, N, sourceValues);
   const collectSites = [...new Set(onBase.filter((iv) => iv.type.slotKind === 'collect').map((iv) => iv.siteId))];
-  const out = await forward(model, graph, { ids: [base, base], feeds, collect: collectSites, logits: 'last', signal: opts.signal });
+  const out = await forward(model, graph, { ids: [...base, ...base], feeds, collect: collectSites, logits: 'last', signal: opts.signal });
   opts.onProgress?.({ stage: 'base', done: total, total });
   const vocab = model.info.dims.vocabSize;
   const prediction = (row: number): Prediction => {
     const rowLogits = out.logits!.data.subarray(row * vocab, (row + 1) * vocab);
     return { top_k: topK(rowLogits, doc.options.top_k, model.tokenizer), ...(doc.options.full_logits ? { logits: Array.from(rowLogits) } : {}) };
   };
-  return {
-    tokens: { base: model.tokenizer?.tokenTexts(base) ?? null, sources: plan.sourceIds.map((ids) => model.tokenizer?.tokenTexts(ids) ?? null) },
-    input_ids: { base, sources: plan.sourceIds },
+  const result: ExperimentResult = {
+    tokens: { base: model.tokenizer?.tokenTexts(base[0]!) ?? null, sources: plan.sourceIds.map((ids) => model.tokenizer?.tokenTexts(ids[0]!) ?? null) },
+    input_ids: { base: base[0]!, sources: plan.sourceIds.map((ids) => ids[0]!) },
     original: prediction(0),
-    intervened: prediction(1),
+    intervened: prediction(N),
     collected: collectedValues(model, plan, out.collected),
   };
+  if (N > 1) result.rows = base.map((ids, r) => ({ input_ids: ids, original: prediction(r), intervened: prediction(N + r) }));
+  return result;
 }
 
 /** One slot per site: writing if any intervention there writes, with a term per projected intervention. */
@@ -104,26 +114,31 @@ export function slotSpecs(plan: Plan): SlotSpec[] {
   return [...specs.values()];
 }
 
-function feedsFor(ctx: RunContext, ivs: PlannedIntervention[], seq: number, rows: number, row: number, sources: Record<string, FloatTensor>[]) {
+function feedsFor(ctx: RunContext, ivs: PlannedIntervention[], seq: number, rows: number, firstRow: number, batch: number, sources: Record<string, FloatTensor>[]) {
   return buildFeeds({
-    model: ctx.model, interventions: ivs, seq, rows, row, rng: ctx.rng,
-    sourceVector: (iv, k) => {
+    model: ctx.model, interventions: ivs, seq, rows, firstRow, batch, rng: ctx.rng,
+    sourceVector: (iv, r, k) => {
       if (iv.constant) return iv.constant;
       if (iv.sourceIndex === null || !iv.sourceOffsets) return null;
-      const features = rowGeometry(iv.site.component, ctx.model.info.dims, ctx.plan.sourceIds[iv.sourceIndex]!.length).features;
-      const off = iv.sourceOffsets[k]!;
-      return sources[iv.sourceIndex]![iv.siteId]!.data.subarray(off, off + features);
+      const ids = ctx.plan.sourceIds[iv.sourceIndex]!;
+      const g = rowGeometry(iv.site.component, ctx.model.info.dims, ids[0]!.length);
+      const rowSize = g.rowDims.reduce((a, b) => a * b, 1);
+      const off = (ids.length === 1 ? 0 : r) * rowSize + rowOf(iv.sourceOffsets, r)[k]!;
+      return sources[iv.sourceIndex]![iv.siteId]!.data.subarray(off, off + g.features);
     },
   }, ctx.terms);
 }
 
 function collectedValues(model: LoadedModel, plan: Plan, collected: Record<string, FloatTensor>): CollectedValue[] {
-  const seq = plan.baseIds.length;
-  return plan.interventions.filter((iv) => iv.type.slotKind === 'collect' && iv.target === 'base').map((iv) => {
+  const g0 = (iv: PlannedIntervention) => rowGeometry(iv.site.component, model.info.dims, plan.baseIds[0]!.length);
+  return plan.interventions.filter((iv) => iv.type.slotKind === 'collect' && iv.target === 'base').flatMap((iv) => {
     const t = collected[iv.siteId]!;
-    const g = rowGeometry(iv.site.component, model.info.dims, seq);
+    const g = g0(iv);
     const rowSize = g.rowDims.reduce((a, b) => a * b, 1);
-    const values = iv.targetOffsets.map((off) => Array.from(t.data.subarray(rowSize + off, rowSize + off + g.features)));
-    return { intervention: iv.index, site: iv.siteId, units: iv.targetUnits, values };
+    return Array.from({ length: plan.batch }, (_, r) => {
+      const at = (plan.batch + r) * rowSize;
+      const values = rowOf(iv.targetOffsets, r).map((off) => Array.from(t.data.subarray(at + off, at + off + g.features)));
+      return { intervention: iv.index, site: iv.siteId, row: r, units: rowOf(iv.targetUnits, r), values };
+    });
   });
 }

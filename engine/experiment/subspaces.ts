@@ -1,9 +1,22 @@
 // pyvene's subspace selection: `subspaces` lists, per intervention (and per batch row), either feature indices or,
 // with a `subspace_partition` ([[start, end), …]), partition indices whose ranges are taken; without subspaces,
-// `interchange_dim` keeps the first n coordinates. Returns the chosen indices, or null for all. Stage: plan.
+// `interchange_dim` keeps the first n coordinates. Returns the chosen indices per row (one entry = every row), or
+// null for all. Stage: plan.
 import { PatchbayError } from '../errors.js';
 
-export function resolveSubspace(
+export function resolveSubspaceRows(
+  raw: unknown,
+  partition: number[][] | null | undefined,
+  interchangeDim: number | undefined,
+  size: number,
+  path: string,
+): (number[] | null)[] {
+  // pyvene nests subspaces per batch row: [[0, 1, 2], [3]]; a flat list means the same for every row.
+  const perRow = Array.isArray(raw) && raw.length > 0 && raw.every(Array.isArray) ? raw : [raw];
+  return perRow.map((r, i) => resolveSubspace(r, partition, interchangeDim, size, perRow.length > 1 ? `${path}[${i}]` : path));
+}
+
+function resolveSubspace(
   raw: unknown,
   partition: number[][] | null | undefined,
   interchangeDim: number | undefined,
@@ -17,8 +30,7 @@ export function resolveSubspace(
     }
     return Array.from({ length: interchangeDim }, (_, i) => i);
   }
-  // pyvene nests subspaces per batch row: [[0, 1, 2]]; a flat list means the same for the one row.
-  const list = Array.isArray(raw) && raw.length === 1 && Array.isArray(raw[0]) ? raw[0] : raw;
+  const list = raw;
   if (!Array.isArray(list) || list.some((v) => typeof v !== 'number' || !Number.isInteger(v) || v < 0)) {
     throw new PatchbayError('EXPERIMENT_INVALID', 'expected a list of non-negative integer indices', path);
   }

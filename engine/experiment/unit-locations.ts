@@ -3,7 +3,8 @@
 //   {"base": 3}                             every intervention, base position 3 (no source)
 //   {"sources->base": 3}                    source and base position 3
 //   {"sources->base": [2, 5]}               source position 2 → base position 5
-//   {"sources->base": [S, B]}               S, B: per intervention, per batch row (one row here), a list of units
+//   {"sources->base": [S, B]}               S, B: per intervention, per batch row, a list of units (one row is
+//                                           used for every row of the batch)
 //   {"base": B}                             B as above, for sourceless interventions
 //   {"source_0->source_1": L0, "source_1->base": L1}   serial mode: one key per hop (intervention i reads
 //                                           source_i); each L is a number, a [source, target] pair of numbers, or
@@ -16,9 +17,10 @@ export interface Unit {
   head?: number;
 }
 
+/** Per intervention, per batch row (one row = the same for all rows), the units. */
 export interface NormalizedLocations {
-  base: Unit[][];
-  source: (Unit[] | null)[];
+  base: Unit[][][];
+  source: (Unit[][] | null)[];
 }
 
 type UnitKind = 'pos' | 'h' | 'h.pos';
@@ -67,8 +69,8 @@ function hops(raw: Record<string, unknown>, units: UnitKind[]): NormalizedLocati
     }
     byIndex.set(from, value);
   }
-  const base: Unit[][] = [];
-  const source: Unit[][] = [];
+  const base: Unit[][][] = [];
+  const source: Unit[][][] = [];
   for (let i = 0; i < n; i++) {
     const path = `unit_locations["source_${i}->${i === n - 1 ? 'base' : `source_${i + 1}`}"]`;
     if (!byIndex.has(i)) throw new PatchbayError('EXPERIMENT_INVALID', 'missing: every hop needs locations', path);
@@ -86,7 +88,7 @@ function hops(raw: Record<string, unknown>, units: UnitKind[]): NormalizedLocati
   return { base, source };
 }
 
-function perIntervention(value: unknown, units: UnitKind[], n: number, path: string): Unit[][] {
+function perIntervention(value: unknown, units: UnitKind[], n: number, path: string): Unit[][][] {
   if (typeof value === 'number') return units.map((u) => broadcastInt(value, u, path));
   if (!Array.isArray(value)) throw new PatchbayError('EXPERIMENT_INVALID', 'expected a number or a list with one entry per intervention', path);
   if (value.length !== n) {
@@ -95,36 +97,38 @@ function perIntervention(value: unknown, units: UnitKind[], n: number, path: str
   return value.map((v, i) => perRow(v, units[i]!, `${path}[${i}]`));
 }
 
-function broadcastInt(v: number, unit: UnitKind, path: string): Unit[] {
+function broadcastInt(v: number, unit: UnitKind, path: string): Unit[][] {
   checkIndex(v, path);
   if (unit === 'h.pos') throw new PatchbayError('EXPERIMENT_INVALID', 'unit "h.pos" needs [[heads], [positions]], not one number', path);
-  return [unit === 'h' ? { head: v } : { pos: v }];
+  return [[unit === 'h' ? { head: v } : { pos: v }]];
 }
 
-/** One intervention's locations: pyvene nests them per batch row; Patchbay runs one base row. */
-function perRow(v: unknown, unit: UnitKind, path: string): Unit[] {
+/** One intervention's locations, per batch row as pyvene nests them. */
+function perRow(v: unknown, unit: UnitKind, path: string): Unit[][] {
   if (!Array.isArray(v)) throw new PatchbayError('EXPERIMENT_INVALID', 'expected a list with one entry per batch row', path);
   if (unit === 'h.pos') {
-    // [[[heads]], [[positions]]]: heads per row, positions per row; the units are their product.
+    // [[heads per row…], [positions per row…]]: the units of a row are its heads × its positions.
     if (v.length !== 2 || !Array.isArray(v[0]) || !Array.isArray(v[1])) {
       throw new PatchbayError('EXPERIMENT_INVALID', 'unit "h.pos" expects [[[heads…]], [[positions…]]]', path);
     }
-    const heads = oneRow(v[0], `${path}[0]`);
-    const positions = oneRow(v[1], `${path}[1]`);
-    return heads.flatMap((head) => positions.map((pos) => ({ head, pos })));
+    const heads = rows(v[0], `${path}[0]`);
+    const positions = rows(v[1], `${path}[1]`);
+    if (heads.length !== positions.length) {
+      throw new PatchbayError('EXPERIMENT_INVALID', `heads are given for ${heads.length} row(s) and positions for ${positions.length}`, path);
+    }
+    return heads.map((hs, r) => hs.flatMap((head) => positions[r]!.map((pos) => ({ head, pos }))));
   }
-  return oneRow(v, path).map((i) => (unit === 'h' ? { head: i } : { pos: i }));
+  return rows(v, path).map((list) => list.map((i) => (unit === 'h' ? { head: i } : { pos: i })));
 }
 
-function oneRow(v: unknown[], path: string): number[] {
-  if (v.length !== 1) {
-    throw new PatchbayError('EXPERIMENT_INVALID', `has ${v.length} batch rows; an experiment runs one base input, so give exactly one`, path);
-  }
-  const row = v[0];
-  const list = typeof row === 'number' ? [row] : row;
-  if (!Array.isArray(list) || list.length === 0) throw new PatchbayError('EXPERIMENT_INVALID', 'expected a non-empty list of unit indices', `${path}[0]`);
-  list.forEach((x, i) => checkIndex(x, `${path}[0][${i}]`));
-  return list as number[];
+function rows(v: unknown[], path: string): number[][] {
+  if (v.length === 0) throw new PatchbayError('EXPERIMENT_INVALID', 'expected one entry per batch row, found none', path);
+  return v.map((row, r) => {
+    const list = typeof row === 'number' ? [row] : row;
+    if (!Array.isArray(list) || list.length === 0) throw new PatchbayError('EXPERIMENT_INVALID', 'expected a non-empty list of unit indices', `${path}[${r}]`);
+    list.forEach((x, i) => checkIndex(x, `${path}[${r}][${i}]`));
+    return list as number[];
+  });
 }
 
 function checkIndex(x: unknown, path: string): void {
