@@ -24,13 +24,15 @@ export interface SlotSpec {
   kind: SlotKind;
   /** Number of projection terms (rotated-space interventions) at this site. */
   projections?: number;
+  /** Number of joint projection terms (several units rotated together) at this site. */
+  joint?: number;
   /** Skip: the site may take the value of this (upstream, same-shaped) site instead; it needs a slot too. */
   skipFrom?: SiteRef;
 }
 
 /** The canonical key of a set of slots: compiled graphs are cached by it. */
 export function slotsKey(specs: SlotSpec[]): string {
-  return specs.map((s) => `${siteId(s.site)}:${s.kind}:${s.projections ?? 0}:${s.skipFrom ? siteId(s.skipFrom) : ''}`).sort().join(',');
+  return specs.map((s) => `${siteId(s.site)}:${s.kind}:${s.projections ?? 0}:${s.joint ?? 0}:${s.skipFrom ? siteId(s.skipFrom) : ''}`).sort().join(',');
 }
 
 export function instrument(proto: ModelProto, sites: SiteMap, dims: ModelDims, specs: SlotSpec[]): ModelProto {
@@ -55,11 +57,11 @@ export function instrument(proto: ModelProto, sites: SiteMap, dims: ModelDims, s
     nodes.push(node('Identity', [x], [names.value], `${names.value}/collect`));
     outputs.push(floatValue(names.value));
     let canonical = x;
-    const writes = spec.kind === 'affine' || (spec.projections ?? 0) > 0 || spec.skipFrom;
+    const writes = spec.kind === 'affine' || (spec.projections ?? 0) > 0 || (spec.joint ?? 0) > 0 || spec.skipFrom;
     if (writes) {
       const skipFrom = spec.skipFrom ? written.get(siteId(spec.skipFrom)) : undefined;
       if (spec.skipFrom && !skipFrom) throw new PatchbayError('SITE_UNKNOWN', `skip at ${id} needs a slot at ${siteId(spec.skipFrom)} first`);
-      const slot = emitSlotNodes(nodes, id, x, { affine: spec.kind === 'affine', projections: spec.projections ?? 0, skipFrom });
+      const slot = emitSlotNodes(nodes, consts, id, x, { affine: spec.kind === 'affine', projections: spec.projections ?? 0, joint: spec.joint ?? 0, skipFrom });
       canonical = slot.written;
       const back = emitSteps(nodes, consts, slot.written, conv.back, `patchbay/${id}/out`);
       inputs.push(...slot.inputs.map(floatValue));

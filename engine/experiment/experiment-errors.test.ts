@@ -93,9 +93,9 @@ describe('plan errors', () => {
       d.subspaces = [[[2]]];
     }, 'EXPERIMENT_INVALID', /partition 2 requested; subspace_partition has 2 parts/],
     ['interchange_dim too large', (d: ExperimentInput) => { d.config.representations[0]!.params = { interchange_dim: 65 }; }, 'EXPERIMENT_INVALID', /interchange_dim 65 must be between 1 and 64/],
-    ['joint rotation over several units', (d: ExperimentInput) => {
-      d.config.representations[0] = { layer: 0, component: 'block_output', max_number_of_units: 2, intervention_type: 'LowRankRotatedSpaceIntervention', params: { weight: Array.from({ length: 64 }, () => [0.1]) } };
-    }, 'CONFIG_UNSUPPORTED', /max_number_of_units > 1/],
+    ['joint rotation with the wrong number of units', (d: ExperimentInput) => {
+      d.config.representations[0] = { layer: 0, component: 'block_output', max_number_of_units: 2, intervention_type: 'LowRankRotatedSpaceIntervention', params: { weight: Array.from({ length: 128 }, () => [0.1]) } };
+    }, 'SHAPE_MISMATCH', /rotates max_number_of_units = 2 units together, but row 0 has 1/],
   ])('%s', async (_name, patch, code, message) => {
     const e = await errorOf(patch);
     expect(e.code).toBe(code);

@@ -2,13 +2,13 @@
 // inputs of its site (affine mask/source, a projection term, or the skip mask) for each row of the batch, starting
 // at a chosen batch row; other rows stay neutral. Stage: plan → runs.
 import type { LoadedModel } from '../model/load-model.js';
-import { projectionValueNames, slotValueNames } from '../sites/site-id.js';
+import { jointProjectionValueNames, projectionValueNames, slotValueNames } from '../sites/site-id.js';
 import { COMPONENT_INFO } from '../sites/components.js';
 import type { FloatTensor } from '../runtime/tensor.js';
 import type { Rng } from '../util/random.js';
 import type { Projection } from '../interventions/basis.js';
 import { rowOf, type PlannedIntervention } from './plan.js';
-import { rowGeometry } from './site-geometry.js';
+import { rowGeometry } from '../sites/row-geometry.js';
 
 export interface FeedRequest {
   model: LoadedModel;
@@ -25,15 +25,16 @@ export interface FeedRequest {
   rng: Rng;
 }
 
-/** Projection term numbers, per intervention, in site order (the compiled graph has one term per projected type). */
+/** Projection term numbers per intervention, counted per site (joint and per-unit terms separately). */
 export function projectionTerms(ivs: PlannedIntervention[]): Map<PlannedIntervention, number> {
   const count = new Map<string, number>();
   const terms = new Map<PlannedIntervention, number>();
   for (const iv of ivs) {
     if (iv.type.slotKind !== 'projected') continue;
-    const t = count.get(iv.siteId) ?? 0;
+    const key = `${iv.siteId}:${iv.joint}`;
+    const t = count.get(key) ?? 0;
     terms.set(iv, t);
-    count.set(iv.siteId, t + 1);
+    count.set(key, t + 1);
   }
   return terms;
 }
@@ -50,10 +51,10 @@ export function buildFeeds(req: FeedRequest, terms: Map<PlannedIntervention, num
     let maskName = names.mask;
     let sourceName = names.source;
     if (kind === 'projected') {
-      const p = projectionValueNames(iv.siteId, terms.get(iv)!);
+      const p = (iv.joint ? jointProjectionValueNames : projectionValueNames)(iv.siteId, terms.get(iv)!);
       maskName = p.mask;
       sourceName = p.source;
-      Object.assign(feeds, projectionFeeds(req, iv, p, g.features));
+      Object.assign(feeds, iv.joint ? jointFeeds(req, iv, p, g.size, g.features) : projectionFeeds(req, iv, p, g.features));
     } else if (kind === 'skip') {
       maskName = names.skipMask;
     }
@@ -96,4 +97,30 @@ function projectionFeeds(req: FeedRequest, iv: PlannedIntervention, names: { u: 
   // Batched MatMul: [R, F, k] against [R, S, F]; four-axis layouts need a head axis to broadcast over.
   const lead = COMPONENT_INFO[iv.site.component].layout === 'bsd' ? [req.rows] : [req.rows, 1];
   return { [names.u]: { data: u, dims: [...lead, F, k] }, [names.vt]: { data: vt, dims: [...lead, k, F] } };
+}
+
+/** A joint term's (u, vt) over a flattened row of N elements: unit j's features sit at its location's offset. */
+function jointFeeds(req: FeedRequest, iv: PlannedIntervention, names: { u: string; vt: string }, N: number, F: number): Record<string, FloatTensor> {
+  const shared = iv.projection!.length === 1 && iv.targetOffsets.length === 1;
+  const rows = shared ? 1 : req.batch;
+  const k = Math.max(...iv.projection!.map((p) => p.k));
+  const R = shared ? 1 : req.rows;
+  const u = new Float32Array(R * N * k);
+  const vt = new Float32Array(R * k * N);
+  for (let r = 0; r < rows; r++) {
+    const p = rowOf(iv.projection!, r);
+    const width = p.u.length / p.k; // units × F
+    const at = shared ? 0 : req.firstRow + r;
+    rowOf(iv.targetOffsets, r).forEach((offset, j) => {
+      for (let f = 0; f < F; f++) {
+        for (let c = 0; c < p.k; c++) {
+          u[(at * N + offset + f) * k + c] = p.u[(j * F + f) * p.k + c]!;
+          vt[(at * k + c) * N + offset + f] = p.vt[c * width + j * F + f]!;
+        }
+      }
+    });
+  }
+  return shared
+    ? { [names.u]: { data: u, dims: [N, k] }, [names.vt]: { data: vt, dims: [k, N] } }
+    : { [names.u]: { data: u, dims: [R, N, k] }, [names.vt]: { data: vt, dims: [R, k, N] } };
 }

@@ -12,7 +12,8 @@ import { resolveSideFiles, type SideFiles } from '../interventions/params.js';
 import { SKIP_FROM } from '../interventions/skip.js';
 import type { BatchInput, ExperimentDoc, Representation, TokenInput } from './experiment-schema.js';
 import { normalizeUnitLocations, type Unit } from './unit-locations.js';
-import { rowGeometry, unitOffsets } from './site-geometry.js';
+import { unitOffsets } from './site-geometry.js';
+import { rowGeometry } from '../sites/row-geometry.js';
 import { resolveSubspaceRows } from './subspaces.js';
 
 /** An input of the experiment: the base, or source i. */
@@ -39,6 +40,8 @@ export interface PlannedIntervention {
   /** Per row: feature indices for basis-free types; null = all. */
   subspace: PerRow<number[] | null>;
   projection: PerRow<Projection> | null;
+  /** Projected over all of a row's units at once (max_number_of_units > 1), as pyvene flattens them. */
+  joint: boolean;
   skipFrom: SiteRef | null;
 }
 
@@ -130,23 +133,32 @@ export function planExperiment(model: LoadedModel, doc: ExperimentDoc, files: Si
     const interchangeDim = typeof params.interchange_dim === 'number' ? params.interchange_dim : undefined;
     let subspace: PerRow<number[] | null> = [null];
     let projection: PerRow<Projection> | null = null;
+    const joint = type.slotKind === 'projected' && rep.max_number_of_units > 1;
     if (type.slotKind === 'projected') {
-      if (rep.max_number_of_units > 1) {
-        throw new PatchbayError('CONFIG_UNSUPPORTED', 'a joint rotation over several units (max_number_of_units > 1) is not supported yet; use one intervention per unit', `${path}.max_number_of_units`);
-      }
-      const coords = checkRows(resolveSubspaceRows(subspaceRaw, rep.subspace_partition, interchangeDim, type.coordinates!(params, features), `subspaces[${index}]`), batch, `subspaces[${index}]`);
-      projection = coords.map((c) => type.projection!(params, c, features));
+      // Several units rotate together: their feature vectors concatenate, in location order, into one of k·F.
+      const width = joint ? checkUnitCount(targetUnits, rep.max_number_of_units, index) * features : features;
+      const coords = checkRows(resolveSubspaceRows(subspaceRaw, rep.subspace_partition, interchangeDim, type.coordinates!(params, width), `subspaces[${index}]`), batch, `subspaces[${index}]`);
+      projection = coords.map((c) => type.projection!(params, c, width));
     } else {
       subspace = checkRows(resolveSubspaceRows(subspaceRaw, rep.subspace_partition, interchangeDim, features, `subspaces[${index}]`), batch, `subspaces[${index}]`);
     }
     const skipFrom = type.slotKind === 'skip' ? skipSource(site, path) : null;
-    return { index, site, siteId: siteId(site), type, params, sourceIndex, target, constant, targetOffsets, sourceOffsets, targetUnits, subspace, projection, skipFrom };
+    return { index, site, siteId: siteId(site), type, params, sourceIndex, target, constant, targetOffsets, sourceOffsets, targetUnits, subspace, projection, joint, skipFrom };
   });
   const read = serial ? reps.length : groups.size;
   if (doc.sources.length !== read && (serial || doc.sources.length > read)) {
     throw new PatchbayError('SOURCE_MISSING', `${doc.sources.length} sources given, but the interventions read ${read}`, 'sources');
   }
   return { batch, baseIds, sourceIds, interventions, mode: doc.config.mode };
+}
+
+/** A joint rotation needs exactly max_number_of_units units in every row. */
+function checkUnitCount(rows: Unit[][], k: number, index: number): number {
+  const bad = rows.findIndex((r) => r.length !== k);
+  if (bad >= 0) {
+    throw new PatchbayError('SHAPE_MISMATCH', `intervention ${index} rotates max_number_of_units = ${k} units together, but row ${bad} has ${rows[bad]!.length}`, 'unit_locations');
+  }
+  return k;
 }
 
 /** A per-row list must have one entry (shared) or one per row of the batch. */

@@ -12,7 +12,7 @@ import type { SideFiles } from '../interventions/params.js';
 import { seededRng, type Rng } from '../util/random.js';
 import type { ExperimentDoc } from './experiment-schema.js';
 import { planExperiment, rowOf, type Plan, type PlannedIntervention } from './plan.js';
-import { rowGeometry } from './site-geometry.js';
+import { rowGeometry } from '../sites/row-geometry.js';
 import { buildFeeds, projectionTerms } from './feeds.js';
 import { topK, type TokenProb } from './top-k.js';
 
@@ -103,7 +103,8 @@ export function slotSpecs(plan: Plan): SlotSpec[] {
   const need = (iv: PlannedIntervention) => {
     const spec = specs.get(iv.siteId) ?? { site: iv.site, kind: 'collect' as const };
     if (iv.type.slotKind === 'affine') spec.kind = 'affine';
-    if (iv.type.slotKind === 'projected') spec.projections = (spec.projections ?? 0) + 1;
+    if (iv.type.slotKind === 'projected' && iv.joint) spec.joint = (spec.joint ?? 0) + 1;
+    else if (iv.type.slotKind === 'projected') spec.projections = (spec.projections ?? 0) + 1;
     if (iv.skipFrom) {
       spec.skipFrom = iv.skipFrom;
       if (!specs.has(siteId(iv.skipFrom))) specs.set(siteId(iv.skipFrom), { site: iv.skipFrom, kind: 'collect' });

@@ -4,25 +4,7 @@ import { PatchbayError } from '../errors.js';
 import type { ModelDims } from '../model/model-types.js';
 import { COMPONENT_INFO, type Component } from '../sites/components.js';
 import type { Unit } from './unit-locations.js';
-
-export interface RowGeometry {
-  /** Shape of one batch row in the component's layout. */
-  rowDims: number[];
-  /** Length of one feature vector (the last axis). */
-  features: number;
-}
-
-export function rowGeometry(component: Component, dims: ModelDims, seq: number): RowGeometry {
-  const info = COMPONENT_INFO[component];
-  switch (info.layout) {
-    case 'bhsd': return { rowDims: [dims.nHeads, seq, dims.dHead], features: dims.dHead };
-    case 'bhst': return { rowDims: [dims.nHeads, seq, seq], features: seq };
-    default: {
-      const f = info.featureSize(dims);
-      return { rowDims: [seq, f], features: f };
-    }
-  }
-}
+import { rowGeometry } from '../sites/row-geometry.js';
 
 /** Offsets (within one row) of the feature vectors a unit covers. */
 export function unitOffsets(component: Component, dims: ModelDims, seq: number, unit: Unit, path: string): number[] {

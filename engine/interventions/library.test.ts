@@ -167,6 +167,23 @@ describe('on a model', () => {
     expect(maxAbsDiff(result.intervened.logits!, result.original.logits!)).toBeGreaterThan(1e-4);
   });
 
+  it.each([
+    ['RotatedSpaceIntervention', { rotation: orthogonal(2 * D, 5) }, [[1, 64, 100]]],
+    ['LowRankRotatedSpaceIntervention', { weight: orthogonal(2 * D, 6).map((row) => row.slice(0, 3)) }, null],
+  ] as [string, Record<string, unknown>, number[][] | null][])('%s over two units jointly (max_number_of_units = 2), as pyvene flattens them', async (name, params, subspace) => {
+    const { values } = await run({
+      config: { representations: [{ layer: 0, component: 'block_output', max_number_of_units: 2, intervention_type: name, params }] },
+      unit_locations: { 'sources->base': [[[[0, 2]], [[0, 1, 2, 3]]], [[[1, 3]], [[0, 1, 2, 3]]]] },
+      subspaces: subspace ? [subspace, null] : null,
+    });
+    const type = lookupIntervention(name);
+    const cat = (a: number[], b: number[]) => Float32Array.from([...a, ...b]);
+    const want = type.reference(cat(x[1]!, x[3]!), cat(s[0]!, s[2]!), subspace?.[0] ?? null, type.params.parse(params) as never);
+    expect(maxAbsDiff(values[1]!, want.subarray(0, D))).toBeLessThan(1e-5);
+    expect(maxAbsDiff(values[3]!, want.subarray(D))).toBeLessThan(1e-5);
+    expect(maxAbsDiff(values[0]!, x[0]!)).toBeLessThan(1e-6);
+  });
+
   it('linked interventions share one rotation and both subspace swaps apply (no overwrite)', async () => {
     const s2 = await collect(SRC2, 0, 'block_output');
     const { values } = await run({

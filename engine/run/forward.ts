@@ -4,7 +4,7 @@
 import type { LoadedModel } from '../model/load-model.js';
 import type { CompiledGraph } from '../compile/graph-cache.js';
 import { parseSiteId, siteId, siteIdOfSlotValue, slotValueNames } from '../sites/site-id.js';
-import { COMPONENT_INFO } from '../sites/components.js';
+import { rowGeometry } from '../sites/row-geometry.js';
 import { PatchbayError, throwIfAborted } from '../errors.js';
 import type { FeedValue } from '../runtime/ort-runtime.js';
 import type { FloatTensor } from '../runtime/tensor.js';
@@ -83,7 +83,8 @@ function neutralFeed(model: LoadedModel, name: string, seq: number): FloatTensor
   if (!isU && !name.endsWith('.vt')) return NEUTRAL;
   const site = parseSiteId(siteIdOfSlotValue(name) ?? '');
   if (!site) return NEUTRAL;
-  const f = site.component === 'attention_weight' ? seq : COMPONENT_INFO[site.component].featureSize(model.info.dims);
+  const g = rowGeometry(site.component, model.info.dims, seq);
+  const f = /\.j\d+\.(u|vt)$/.test(name) ? g.size : g.features; // joint terms span a whole flattened row
   return { data: new Float32Array(f), dims: isU ? [f, 1] : [1, f] };
 }
 

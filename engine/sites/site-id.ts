@@ -4,7 +4,7 @@
 //   slotValueNames("L3.block_output") → { source: "patchbay.L3.block_output.source", mask: "…mask", delta: "…delta",
 //                                         value: "patchbay.L3.block_output.value", skipMask: "…skip_mask" }
 //   projectionValueNames("L3.block_output", 0) → { source: "patchbay.L3.block_output.p0.source", mask: "….p0.mask",
-//                                                  u: "….p0.u", vt: "….p0.vt" }
+//                                                  u: "….p0.u", vt: "….p0.vt" }   (jointProjectionValueNames: "….j0.…")
 import { isComponent, type Component } from './components.js';
 
 export interface SiteRef {
@@ -50,6 +50,12 @@ export interface ProjectionValueNames {
 
 export function projectionValueNames(id: string, term: number): ProjectionValueNames {
   const p = `patchbay.${id}.p${term}`;
+  return { source: `${p}.source`, mask: `${p}.mask`, u: `${p}.u`, vt: `${p}.vt` };
+}
+
+/** Joint projection term t (several units rotated together): u [N, r], vt [r, N] over a whole flattened row. */
+export function jointProjectionValueNames(id: string, term: number): ProjectionValueNames {
+  const p = `patchbay.${id}.j${term}`;
   return { source: `${p}.source`, mask: `${p}.mask`, u: `${p}.u`, vt: `${p}.vt` };
 }
 
