@@ -42,8 +42,20 @@ function throttle(fn: Progress<OpenProgress>): Progress<OpenProgress> {
   };
 }
 
+/** Runs one session-using operation at a time. onnxruntime's WebGPU backend fails with "Session already started"
+ *  when two sessions run at once (a next-token prediction during a trace), so the worker never overlaps them. */
+class Mutex {
+  private tail: Promise<unknown> = Promise.resolve();
+  run<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.tail.then(fn, fn);
+    this.tail = next.catch(() => undefined);
+    return next;
+  }
+}
+
 export class EngineService {
   private model: LoadedModel | undefined;
+  private readonly sessions = new Mutex();
   private readonly controllers = new Map<string, AbortController>();
   private webgpu: boolean | undefined;
 
@@ -93,11 +105,13 @@ export class EngineService {
         report({ status: 'stage', message: 'reading the graph and finding hook sites' });
         const loaded = loadModel(files);
         if (signal.aborted) throw new PatchbayError('ABORTED', 'loading was cancelled');
-        await this.model?.graphs.clear();
-        this.model = loaded;
-        report({ status: 'stage', message: 'creating an onnxruntime session' });
-        await loaded.graphs.get([]);
-        return this.summary();
+        return await this.sessions.run(async () => {
+          await this.model?.graphs.clear();
+          this.model = loaded;
+          report({ status: 'stage', message: 'creating an onnxruntime session' });
+          await loaded.graphs.get([]);
+          return this.summary();
+        });
       } finally {
         this.done(id);
       }
@@ -131,11 +145,13 @@ export class EngineService {
   /** Switches the execution provider; compiled graphs of the old one are released. */
   setProvider(provider: ExecutionProvider): Promise<Result<ModelSummary | null>> {
     return guard(async () => {
-      await this.ensureConfigured(provider);
-      if (!this.model) return null;
-      await this.model.graphs.clear();
-      await this.model.graphs.get([]);
-      return this.summary();
+      return this.sessions.run(async () => {
+        await this.ensureConfigured(provider);
+        if (!this.model) return null;
+        await this.model.graphs.clear();
+        await this.model.graphs.get([]);
+        return this.summary();
+      });
     });
   }
 
@@ -160,8 +176,7 @@ export class EngineService {
       const tok = this.tokenizer();
       const ids = tok.encode(text);
       if (ids.length === 0) throw new PatchbayError('INPUT_INVALID', 'the prompt has no tokens');
-      const graph = await m.graphs.get([]);
-      const out = await forward(m, graph, { ids: [ids], logits: 'last' });
+      const out = await this.sessions.run(async () => forward(m, await m.graphs.get([]), { ids: [ids], logits: 'last' }));
       const probs = softmax(out.logits!.data);
       const order = topK(probs, k);
       return { ids, tokens: tok.tokenTexts(ids), top: order.map((i) => ({ id: i, token: tok.decode([i]), prob: probs[i]! })) };
@@ -175,7 +190,8 @@ export class EngineService {
     return guard(async () => {
       try {
         const fn = runOps[op] as (m: LoadedModel, input: unknown, io: { onProgress: Progress<unknown>; signal: AbortSignal }) => Promise<never>;
-        return await fn(this.need(), input, { onProgress, signal });
+        const model = this.need();
+        return await this.sessions.run(() => fn(model, input, { onProgress, signal }));
       } finally {
         this.done(id);
       }

@@ -56,7 +56,11 @@ export function parseDoc(doc: Record<string, unknown>): Parsed {
   let locs: { base: Unit[][]; source: (Unit[] | null)[] } = { base: reps.map(() => []), source: reps.map(() => null) };
   if (reps.length > 0) {
     try {
-      locs = normalizeUnitLocations(isRecord(locations) ? locations : null, units);
+      const n = normalizeUnitLocations(isRecord(locations) ? locations : null, units);
+      if ([...n.base, ...n.source].some((rows) => rows && rows.length > 1)) {
+        return { ok: false, reason: 'the builder edits one base row; this document gives locations for several (edit the JSON instead)' };
+      }
+      locs = { base: n.base.map((rows) => rows[0] ?? []), source: n.source.map((rows) => rows?.[0] ?? null) };
     } catch (e) {
       return { ok: false, reason: e instanceof Error ? e.message : String(e) };
     }

@@ -76,24 +76,25 @@ function Facts() {
 function Runtime() {
   const runtime = useStore(selectRuntime);
   const setProvider = useStore((s) => s.setProvider);
-  const [busy, setBusy] = useState(false);
+  const [pending, setPending] = useState<ExecutionProvider | null>(null);
   if (!runtime) return null;
   const choose = async (p: ExecutionProvider) => {
-    setBusy(true);
+    setPending(p);
     await setProvider(p);
-    setBusy(false);
+    setPending(null);
   };
+  const shown = pending ?? runtime.provider;
   return (
     <div className="runtime">
-      <fieldset className="segmented" disabled={busy}>
+      <fieldset className="segmented" disabled={pending !== null}>
         <legend>Execution provider</legend>
-        <label><input type="radio" name="provider" checked={runtime.provider === 'wasm'} onChange={() => void choose('wasm')} data-testid="provider-wasm" />wasm (CPU)</label>
+        <label><input type="radio" name="provider" checked={shown === 'wasm'} onChange={() => void choose('wasm')} data-testid="provider-wasm" />wasm (CPU)</label>
         <label title={runtime.webgpu ? '' : 'No WebGPU adapter in this browser'}>
-          <input type="radio" name="provider" checked={runtime.provider === 'webgpu'} disabled={!runtime.webgpu} onChange={() => void choose('webgpu')} data-testid="provider-webgpu" />WebGPU
+          <input type="radio" name="provider" checked={shown === 'webgpu'} disabled={!runtime.webgpu} onChange={() => void choose('webgpu')} data-testid="provider-webgpu" />WebGPU
         </label>
       </fieldset>
-      <p className="small muted" data-testid="runtime-facts">
-        {runtime.provider === 'webgpu' ? 'Running on the GPU through WebGPU.' : `Running on the CPU with ${runtime.threads} wasm thread${runtime.threads === 1 ? '' : 's'}.`}
+      <p className="small muted" data-testid="runtime-facts" aria-live="polite">
+        {pending ? `Switching to ${pending === 'webgpu' ? 'WebGPU' : 'wasm'}…` : runtime.provider === 'webgpu' ? 'Running on the GPU through WebGPU.' : `Running on the CPU with ${runtime.threads} wasm thread${runtime.threads === 1 ? '' : 's'}.`}
         {!runtime.crossOriginIsolated && ' (Threads need a cross-origin isolated page.)'}
         {!runtime.webgpu && ' WebGPU is not available here.'}
       </p>
