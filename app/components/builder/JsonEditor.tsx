@@ -13,13 +13,14 @@ export function JsonEditor({ doc, onApply }: { doc: Record<string, unknown>; onA
   const applied = useRef(pretty);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
-  // The builder changed the document: show it, unless it is what this editor just applied.
+  // The builder changed the document: show it (and what is wrong with it), unless this editor just applied it.
   useEffect(() => {
     const canonical = compactJson(doc);
     if (canonical !== applied.current) {
       applied.current = canonical;
       setText(canonical);
-      setErrors([]);
+      const r = importDocument(canonical, doc);
+      setErrors(r.ok ? [] : r.errors);
       setNote(null);
     }
   }, [doc]);

@@ -4,7 +4,7 @@ import { COMPONENTS, COMPONENT_INFO, type Component } from '../../../engine/site
 import { INTERVENTION_TYPES } from '../../../engine/interventions/registry';
 import { TokenStrip } from '../common/TokenStrip';
 import { Field, NumberInput } from '../common/ui';
-import { togglePosition, type RepModel, type UnitKind } from './builder-doc';
+import { choosePosition, togglePosition, type RepModel, type UnitKind } from './builder-doc';
 
 export const needsSource = (type: string) => INTERVENTION_TYPES.find((t) => t.name === type)?.needsSource ?? true;
 
@@ -93,22 +93,22 @@ export function RepEditor({ rep, index, layers, heads, baseTokens, sourceTokens,
         <fieldset className="segmented heads" data-testid="heads">
           <legend>Heads</legend>
           {Array.from({ length: heads }, (_, h) => (
-            <label key={h}><input type="checkbox" checked={rep.heads.includes(h)} onChange={() => onChange({ ...rep, heads: togglePosition(rep.heads, h) })} />{h}</label>
+            <label key={h}><input type="checkbox" checked={rep.heads.includes(h)} onChange={() => onChange({ ...rep, heads: togglePosition(rep.heads, h).length ? togglePosition(rep.heads, h) : rep.heads })} />{h}</label>
           ))}
         </fieldset>
       )}
       {usesPos && baseTokens.length > 0 && (
         <div className="strip-block">
-          <div className="strip-title">Base positions <span className="muted small">click tokens to choose</span></div>
+          <div className="strip-title">Base positions <span className="muted small">click a token; Shift-click to add more</span></div>
           <TokenStrip label={`Base tokens: positions of intervention ${index}`} tokens={baseTokens} marks={marks(rep.base)} testId="base-strip"
-            onToggle={(p) => { const base = togglePosition(rep.base, p); onChange({ ...rep, base, source: aligned ? base : rep.source }); }} />
+            onToggle={(p, extend) => { const base = choosePosition(rep.base, p, extend); onChange({ ...rep, base, source: aligned ? base : rep.source }); }} />
         </div>
       )}
       {usesPos && sourced && src.length > 0 && (
         <div className="strip-block">
           <div className="strip-title">Source {rep.sourceIndex} positions <span className="muted small">{aligned ? 'same as base' : `paired in order: ${pairs(rep)}`}</span></div>
           <TokenStrip label={`Source tokens: positions of intervention ${index}`} tokens={src} marks={marks(rep.source)} testId="source-strip"
-            onToggle={(p) => onChange({ ...rep, source: togglePosition(rep.source, p) })} />
+            onToggle={(p, extend) => onChange({ ...rep, source: choosePosition(rep.source, p, extend) })} />
           {!aligned && rep.source.length !== rep.base.length && (
             <p className="small field-hint">{rep.source.length} source and {rep.base.length} base positions: they must pair one to one, so the base positions are used for both.</p>
           )}

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { validateExperiment } from '../../../engine/experiment/experiment-schema';
 import { normalizeUnitLocations } from '../../../engine/experiment/unit-locations';
 import { INTERVENTION_TYPES } from '../../../engine/interventions/registry';
-import { buildDoc, newRep, parseDoc, togglePosition } from './builder-doc';
+import { buildDoc, choosePosition, newRep, parseDoc, togglePosition } from './builder-doc';
 
 const needsSource = (t: string) => INTERVENTION_TYPES.find((x) => x.name === t)?.needsSource ?? true;
 
@@ -60,6 +60,12 @@ describe('builder document model', () => {
     expect(p.ok).toBe(false);
     const q = parseDoc({ ...DOC, unit_locations: { nonsense: 1 } });
     expect(q.ok).toBe(false);
+  });
+
+  it('chooses one position per click, more with a modifier, never none', () => {
+    expect(choosePosition([1, 4], 2, false)).toEqual([2]);
+    expect(choosePosition([1, 4], 2, true)).toEqual([1, 2, 4]);
+    expect(choosePosition([4], 4, true)).toEqual([4]);
   });
 
   it('toggles positions in order', () => {

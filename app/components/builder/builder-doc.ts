@@ -120,6 +120,13 @@ export function togglePosition(list: number[], pos: number): number[] {
   return list.includes(pos) ? list.filter((p) => p !== pos) : [...list, pos].sort((a, b) => a - b);
 }
 
+/** A click on a token: alone it chooses that position; with a modifier it adds or removes it. Never empty. */
+export function choosePosition(list: number[], pos: number, extend: boolean): number[] {
+  if (!extend) return [pos];
+  const next = togglePosition(list, pos);
+  return next.length ? next : list;
+}
+
 /** A new intervention at a site: interchange at the last base position (from the last source position). */
 export function newRep(layer: number, component: string, perHead: boolean, lastPos: number, lastSourcePos = lastPos): RepModel {
   return {

@@ -2,6 +2,8 @@
 // IntervenableConfig (its "representations" as objects or as pyvene's positional lists, plus "intervention_types"),
 // which is merged into the current document. Returns the document and every problem with its JSON path.
 import { validateExperiment, type ValidationIssue } from '../../../engine/experiment/experiment-schema';
+import { normalizeUnitLocations } from '../../../engine/experiment/unit-locations';
+import { isPatchbayError } from '../../../engine/errors';
 
 export type Imported = { ok: true; doc: Record<string, unknown>; converted: boolean } | { ok: false; errors: ValidationIssue[] };
 
@@ -63,5 +65,12 @@ export function importDocument(text: string, current: Record<string, unknown>): 
   }
   const v = validateExperiment(doc);
   if (!v.ok) return { ok: false, errors: v.errors };
+  // unit_locations is free-form in the schema; its many pyvene shapes are checked by the engine's normaliser.
+  try {
+    normalizeUnitLocations(v.value.unit_locations, v.value.config.representations.map((r) => r.unit));
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    return { ok: false, errors: [{ path: isPatchbayError(e) && e.path ? e.path : 'unit_locations', message: message.replace(/^[^:]*\]: /, '') }] };
+  }
   return { ok: true, doc, converted };
 }

@@ -1,5 +1,6 @@
 // A prompt's tokens as a row of chips: marked ones (the subject, chosen positions) are highlighted; when `onToggle`
-// is given each chip is a toggle button, so positions are chosen by clicking (or Tab + Space).
+// is given each chip is a button, so positions are chosen by clicking (or Tab + Space); `extend` reports whether
+// Shift, Ctrl or Cmd was held (add to the choice rather than replace it).
 import { tokenLabel } from './ui';
 
 export interface TokenStripProps {
@@ -7,7 +8,7 @@ export interface TokenStripProps {
   tokens: string[];
   /** Highlighted positions, with the class that marks them. */
   marks?: Record<number, 'subject' | 'selected' | 'answer'>;
-  onToggle?: (pos: number) => void;
+  onToggle?: (pos: number, extend: boolean) => void;
   testId?: string;
 }
 
@@ -19,7 +20,7 @@ export function TokenStrip({ label, tokens, marks = {}, onToggle, testId }: Toke
         const cls = `token${mark ? ` token-${mark}` : ''}`;
         const title = `position ${i}: ${JSON.stringify(t)}`;
         return onToggle ? (
-          <button key={i} type="button" className={cls} title={title} aria-pressed={!!mark} data-pos={i} onClick={() => onToggle(i)}>
+          <button key={i} type="button" className={cls} title={title} aria-pressed={!!mark} data-pos={i} onClick={(e) => onToggle(i, e.shiftKey || e.ctrlKey || e.metaKey)}>
             <span className="token-pos" aria-hidden="true">{i}</span>{tokenLabel(t)}
           </button>
         ) : (
