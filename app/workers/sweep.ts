@@ -1,6 +1,6 @@
 // The patching sweep as the worker runs it: patch the source run's activation into the base run at every
-// (layer, position) of one component, one runExperiment per cell, and score each cell. Stage: experiments (app side,
-// built on the engine's runExperiment until the engine offers a batched helper).
+// (layer, position) of one component and score each cell. One batched runExperiment per layer (a row per position).
+// Stage: experiments (app side, built on the engine's runExperiment).
 import type { LoadedModel } from '../../engine/model/load-model';
 import { runExperiment } from '../../engine/experiment/run-experiment';
 import { validateExperiment } from '../../engine/experiment/experiment-schema';
@@ -49,39 +49,43 @@ export async function patchingSweep(model: LoadedModel, opts: SweepOptions, io: 
   }
   const { nLayers } = model.info.dims;
   const seq = baseIds.length;
-  const cell = async (layer: number, pos: number) => {
+  // One run per layer: the base repeated once per position, row p patched at position p (a batched experiment).
+  const layerRun = async (layer: number) => {
+    const rows = Array.from({ length: seq }, (_, p) => [p]);
     const parsed = validateExperiment({
-      base: opts.base, sources: [opts.source],
+      base: rows.map(() => opts.base), sources: [opts.source],
       config: { representations: [{ layer, component: opts.component, unit: 'pos', intervention_type: 'VanillaIntervention' }] },
-      unit_locations: { 'sources->base': [pos, pos] },
+      unit_locations: { 'sources->base': [[rows], [rows]] },
       options: { top_k: 1, full_logits: true },
     });
     if (!parsed.ok) throw new PatchbayError('EXPERIMENT_INVALID', parsed.errors.map((e) => `${e.path}: ${e.message}`).join('; '));
     return runExperiment(model, parsed.value, { signal: io.signal });
   };
-  const first = await cell(0, 0);
-  const original = first.original.logits!;
   const sourceClean = await cleanLogits(model, opts.source, io.signal);
-  const baseTop = argmax(original);
-  const answerId = opts.answer ? firstToken(tok.encode(opts.answer), opts.answer) : argmax(sourceClean);
-  const score = (logits: number[]) => (opts.metric === 'prob'
-    ? softmax(logits)[answerId]!
-    : logits[answerId]! - logits[baseTop]!);
   const values: number[][] = Array.from({ length: seq }, () => new Array<number>(nLayers).fill(0));
-  const total = nLayers * seq;
-  let done = 0;
+  let original: number[] | null = null;
+  let score: ((logits: number[]) => number) | null = null;
+  let answerId = 0;
+  let baseTop = 0;
   for (let layer = 0; layer < nLayers; layer++) {
-    for (let pos = 0; pos < seq; pos++) {
-      throwIfAborted(io.signal);
-      const r = layer === 0 && pos === 0 ? first : await cell(layer, pos);
-      values[pos]![layer] = score(r.intervened.logits!);
-      io.onProgress({ done: ++done, total });
+    throwIfAborted(io.signal);
+    const r = await layerRun(layer);
+    if (!original || !score) {
+      original = r.original.logits!;
+      baseTop = argmax(original);
+      answerId = opts.answer ? firstToken(tok.encode(opts.answer), opts.answer) : argmax(sourceClean);
+      const id = answerId;
+      const top = baseTop;
+      score = (logits) => (opts.metric === 'prob' ? softmax(logits)[id]! : logits[id]! - logits[top]!);
     }
+    const perRow = r.rows ?? [{ intervened: r.intervened }];
+    perRow.forEach((row, pos) => { values[pos]![layer] = score!(row.intervened.logits!); });
+    io.onProgress({ done: (layer + 1) * seq, total: nLayers * seq });
   }
   return {
     tokens: tok.tokenTexts(baseIds), layers: nLayers, component: opts.component, metric: opts.metric,
     answer: { id: answerId, text: tok.decode([answerId]) }, baseAnswer: { id: baseTop, text: tok.decode([baseTop]) },
-    low: score(original), high: score(sourceClean), values,
+    low: score!(original!), high: score!(sourceClean), values,
   };
 }
 

@@ -107,7 +107,7 @@ export function createHeatmap(container: HTMLElement, initial: Grid): HeatmapHan
     const left = Math.ceil(Math.max(40, ...grid.rows.map((_, r) => textWidth(rowText(grid, r))))) + 12;
     const top = 30;
     const available = Math.max(240, container.clientWidth || 480);
-    const cw = Math.max(12, Math.min(34, Math.floor((available - left - LEGEND_W - 16) / Math.max(1, nC))));
+    const cw = Math.max(12, Math.min(44, Math.floor((available - left - LEGEND_W - 16) / Math.max(1, nC))));
     const width = left + nC * cw + LEGEND_W + 16;
     const height = top + nR * ROW_H + 40;
     layout = { left, top, cw, rh: ROW_H };

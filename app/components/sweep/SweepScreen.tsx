@@ -90,7 +90,7 @@ export function SweepScreen() {
         <div className="stack">
           <Explainer open={classroom.explain}>
             <p>
-              Activation patching asks: <em>which hidden state, if it came from the source run, makes the base run answer like the source?</em>
+              Activation patching asks: <em>which hidden state, if it came from the source run, makes the base run answer like the source?</em>{' '}
               Each cell replaces one component&apos;s output at one <strong>position</strong> and <strong>layer</strong> with its value from the source run.
             </p>
             <p>With the logit difference, positive cells move the prediction towards the source&apos;s answer and away from the base&apos;s.</p>
