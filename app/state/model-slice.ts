@@ -77,8 +77,9 @@ export const createModelSlice: SliceCreator<ModelSlice> = (set, get) => ({
   model: NO_MODEL,
 
   loadCatalog: async () => {
-    const [catalog, runtime] = await Promise.all([fetchCatalog(), engineClient.runtime()]);
-    set({ catalog, runtime: runtime.ok ? runtime.value : null });
+    // The runtime facts wait for the GPU adapter, which can take seconds: nobody waits for them.
+    void engineClient.runtime().then((r) => { if (r.ok && !get().runtime) set({ runtime: r.value }); });
+    set({ catalog: await fetchCatalog() });
   },
 
   requestModel: async (ref, opts) => {
