@@ -90,66 +90,94 @@ export function planExperiment(model: LoadedModel, doc: ExperimentDoc, files: Si
     }
   });
   const reps = doc.config.representations;
-  const serial = doc.config.mode === 'serial';
-  const locations = normalizeUnitLocations(doc.unit_locations, reps.map((r) => r.unit));
-  const linked = linkedParams(reps);
-  const groups = new Map<string, number>();
-  const seqOf = (r: InputRef) => (r === 'base' ? baseIds : sourceIds[r]!)[0]!.length;
-
-  const interventions = reps.map((rep, index): PlannedIntervention => {
-    const path = `config.representations[${index}]`;
-    const site = checkSite(model, rep, path);
-    const type = lookupIntervention(rep.intervention_type, `${path}.intervention_type`);
-    const rawParams = rep.params && Object.keys(rep.params).length > 0 ? rep.params : linked.get(String(rep.intervention_link_key)) ?? {};
-    const parsed = type.params.safeParse(resolveSideFiles(rawParams, files, `${path}.params`));
-    if (!parsed.success) {
-      throw new PatchbayError('INTERVENTION_INVALID', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '), `${path}.params`);
-    }
-    const params = parsed.data;
-    let sourceIndex: number | null = null;
-    let target: InputRef = 'base';
-    const features = rowGeometry(site.component, model.info.dims, seqOf('base')).features;
-    const constant = constantSource(doc, rep, index, features, path);
-    if (serial) {
-      if (!type.needsSource || constant) {
-        throw new PatchbayError('CONFIG_UNSUPPORTED', 'serial mode chains sources: every intervention must read one', `${path}.intervention_type`);
-      }
-      sourceIndex = index;
-      target = index + 1 < reps.length ? index + 1 : 'base';
-    } else if (type.needsSource && !constant) {
-      const key = rep.group_key != null ? `g:${rep.group_key}` : `i:${index}`;
-      if (!groups.has(key)) groups.set(key, groups.size);
-      sourceIndex = groups.get(key)!;
-    }
-    if (sourceIndex !== null && !sourceIds[sourceIndex]) {
-      throw new PatchbayError('SOURCE_MISSING', `intervention ${index} reads source ${sourceIndex}, but only ${sourceIds.length} source input(s) were given`, 'sources');
-    }
-    const targetUnits = checkRows(locations.base[index]!, batch, `unit_locations (intervention ${index})`);
-    const targetSeq = seqOf(target);
-    const targetOffsets = targetUnits.map((units, r) => units.flatMap((u, k) => unitOffsets(site.component, model.info.dims, targetSeq, u, `unit_locations target[${index}][${r}][${k}]`)));
-    const sourceOffsets = sourceIndex === null ? null
-      : pairedSourceOffsets(model, site.component, locations.source[index] ?? null, seqOf(sourceIndex), targetOffsets, batch, index);
-    const subspaceRaw = doc.subspaces?.[index];
-    const interchangeDim = typeof params.interchange_dim === 'number' ? params.interchange_dim : undefined;
-    let subspace: PerRow<number[] | null> = [null];
-    let projection: PerRow<Projection> | null = null;
-    const joint = type.slotKind === 'projected' && rep.max_number_of_units > 1;
-    if (type.slotKind === 'projected') {
-      // Several units rotate together: their feature vectors concatenate, in location order, into one of k·F.
-      const width = joint ? checkUnitCount(targetUnits, rep.max_number_of_units, index) * features : features;
-      const coords = checkRows(resolveSubspaceRows(subspaceRaw, rep.subspace_partition, interchangeDim, type.coordinates!(params, width), `subspaces[${index}]`), batch, `subspaces[${index}]`);
-      projection = coords.map((c) => type.projection!(params, c, width));
-    } else {
-      subspace = checkRows(resolveSubspaceRows(subspaceRaw, rep.subspace_partition, interchangeDim, features, `subspaces[${index}]`), batch, `subspaces[${index}]`);
-    }
-    const skipFrom = type.slotKind === 'skip' ? skipSource(site, path) : null;
-    return { index, site, siteId: siteId(site), type, params, sourceIndex, target, constant, targetOffsets, sourceOffsets, targetUnits, subspace, projection, joint, skipFrom };
-  });
-  const read = serial ? reps.length : groups.size;
-  if (doc.sources.length !== read && (serial || doc.sources.length > read)) {
+  const ctx: PlanContext = {
+    model, doc, files, batch, baseIds, sourceIds, serial: doc.config.mode === 'serial',
+    locations: normalizeUnitLocations(doc.unit_locations, reps.map((r) => r.unit)),
+    linked: linkedParams(reps), groups: new Map(),
+  };
+  const interventions = reps.map((rep, index) => planIntervention(ctx, rep, index));
+  const read = ctx.serial ? reps.length : ctx.groups.size;
+  if (doc.sources.length !== read && (ctx.serial || doc.sources.length > read)) {
     throw new PatchbayError('SOURCE_MISSING', `${doc.sources.length} sources given, but the interventions read ${read}`, 'sources');
   }
   return { batch, baseIds, sourceIds, interventions, mode: doc.config.mode };
+}
+
+interface PlanContext {
+  model: LoadedModel;
+  doc: ExperimentDoc;
+  files: SideFiles;
+  batch: number;
+  baseIds: number[][];
+  sourceIds: number[][][];
+  serial: boolean;
+  locations: ReturnType<typeof normalizeUnitLocations>;
+  linked: Map<string, Record<string, unknown>>;
+  /** Parallel mode: source group key → source index. */
+  groups: Map<string, number>;
+}
+
+function planIntervention(ctx: PlanContext, rep: Representation, index: number): PlannedIntervention {
+  const { model, batch } = ctx;
+  const path = `config.representations[${index}]`;
+  const site = checkSite(model, rep, path);
+  const type = lookupIntervention(rep.intervention_type, `${path}.intervention_type`);
+  const params = parseParams(ctx, type, rep, path);
+  const seqOf = (r: InputRef) => (r === 'base' ? ctx.baseIds : ctx.sourceIds[r]!)[0]!.length;
+  const features = rowGeometry(site.component, model.info.dims, seqOf('base')).features;
+  const constant = constantSource(ctx.doc, rep, index, features, path);
+  const { sourceIndex, target } = assignSource(ctx, type, rep, index, constant !== null, path);
+  const targetUnits = checkRows(ctx.locations.base[index]!, batch, `unit_locations (intervention ${index})`);
+  const targetSeq = seqOf(target);
+  const targetOffsets = targetUnits.map((units, r) => units.flatMap((u, k) => unitOffsets(site.component, model.info.dims, targetSeq, u, `unit_locations target[${index}][${r}][${k}]`)));
+  const sourceOffsets = sourceIndex === null ? null
+    : pairedSourceOffsets(model, site.component, ctx.locations.source[index] ?? null, seqOf(sourceIndex), targetOffsets, batch, index);
+  const subspaceRaw = ctx.doc.subspaces?.[index];
+  const interchangeDim = typeof params.interchange_dim === 'number' ? params.interchange_dim : undefined;
+  const select = (size: number) => checkRows(resolveSubspaceRows(subspaceRaw, rep.subspace_partition, interchangeDim, size, `subspaces[${index}]`), batch, `subspaces[${index}]`);
+  let subspace: PerRow<number[] | null> = [null];
+  let projection: PerRow<Projection> | null = null;
+  const joint = type.slotKind === 'projected' && rep.max_number_of_units > 1;
+  if (type.slotKind === 'projected') {
+    // Several units rotate together: their feature vectors concatenate, in location order, into one of k·F.
+    const width = joint ? checkUnitCount(targetUnits, rep.max_number_of_units, index) * features : features;
+    projection = select(type.coordinates!(params, width)).map((c) => type.projection!(params, c, width));
+  } else {
+    subspace = select(features);
+  }
+  const skipFrom = type.slotKind === 'skip' ? skipSource(site, path) : null;
+  return { index, site, siteId: siteId(site), type, params, sourceIndex, target, constant, targetOffsets, sourceOffsets, targetUnits, subspace, projection, joint, skipFrom };
+}
+
+/** The type's parameters (or, without any, those of an intervention with the same link key), side files read. */
+function parseParams(ctx: PlanContext, type: InterventionType<Record<string, unknown>>, rep: Representation, path: string): Record<string, unknown> {
+  const raw = rep.params && Object.keys(rep.params).length > 0 ? rep.params : ctx.linked.get(String(rep.intervention_link_key)) ?? {};
+  const parsed = type.params.safeParse(resolveSideFiles(raw, ctx.files, `${path}.params`));
+  if (!parsed.success) {
+    throw new PatchbayError('INTERVENTION_INVALID', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '), `${path}.params`);
+  }
+  return parsed.data;
+}
+
+/** Which source an intervention reads and which input it changes: parallel groups, or serial hops. */
+function assignSource(ctx: PlanContext, type: InterventionType<Record<string, unknown>>, rep: Representation, index: number, constant: boolean, path: string): { sourceIndex: number | null; target: InputRef } {
+  let sourceIndex: number | null = null;
+  let target: InputRef = 'base';
+  if (ctx.serial) {
+    if (!type.needsSource || constant) {
+      throw new PatchbayError('CONFIG_UNSUPPORTED', 'serial mode chains sources: every intervention must read one', `${path}.intervention_type`);
+    }
+    sourceIndex = index;
+    target = index + 1 < ctx.doc.config.representations.length ? index + 1 : 'base';
+  } else if (type.needsSource && !constant) {
+    const key = rep.group_key != null ? `g:${rep.group_key}` : `i:${index}`;
+    if (!ctx.groups.has(key)) ctx.groups.set(key, ctx.groups.size);
+    sourceIndex = ctx.groups.get(key)!;
+  }
+  if (sourceIndex !== null && !ctx.sourceIds[sourceIndex]) {
+    throw new PatchbayError('SOURCE_MISSING', `intervention ${index} reads source ${sourceIndex}, but only ${ctx.sourceIds.length} source input(s) were given`, 'sources');
+  }
+  return { sourceIndex, target };
 }
 
 /** A joint rotation needs exactly max_number_of_units units in every row. */
