@@ -132,8 +132,8 @@ function Banners() {
       {linkError && (
         <div className="banner banner-error" role="alert" data-testid="link-error">
           <div>
-            <strong>This link could not be opened.</strong> {linkError}. The workbench below still works: start from a model, or ask
-            for a fresh link.
+            <strong>This link could not be opened.</strong> {linkError.charAt(0).toUpperCase() + linkError.slice(1)}. The workbench below
+            still works: start from a model, or ask for a fresh link.
           </div>
           <button type="button" className="btn btn-small" onClick={() => { setLinkError(null); history.replaceState(null, '', '#'); }}>Dismiss</button>
         </div>
@@ -143,6 +143,9 @@ function Banners() {
           <div id="approval-text">
             <strong>Download a model from {approval.origin}?</strong> This link names a model on a site you have not used with Patchbay before.
             Nothing is downloaded until you allow it.
+            {approval.ref.kind === 'url' || approval.ref.kind === 'hub' ? (
+              <div className="small muted"><code>{approval.ref.kind === 'url' ? approval.ref.url : `${approval.ref.repo} (${approval.ref.variant})`}</code></div>
+            ) : null}
           </div>
           <div className="banner-actions">
             <button type="button" className="btn btn-primary btn-small" onClick={() => answer('once')}>Allow once</button>

@@ -35,10 +35,10 @@ export function BundledModels() {
                 <div className="card-title">{m.display_name}</div>
                 <div className="card-meta">
                   {[m.family, f.layers && `${f.layers} layers`, f.d_model && `d ${f.d_model}`, f.heads && `${f.heads} heads`,
-                    f.params && `${(f.params / 1e6).toFixed(1)}M params`, f.bytes && formatBytes(f.bytes)].filter(Boolean).join(' · ')}
+                    f.params && (f.params >= 1e5 ? `${(f.params / 1e6).toFixed(1)}M params` : `${Math.round(f.params / 1e3)}K params`), f.bytes && formatBytes(f.bytes)].filter(Boolean).join(' · ')}
                 </div>
                 {m.description && <p className="card-text">{m.description}</p>}
-                {!supported && <p className="card-text small muted">The workbench screens need a transformer language model (GPT-2 or GPT-NeoX); this {m.family || 'model'} is for the engine&apos;s time-step interventions.</p>}
+                {!supported && <p className="card-text small muted">The workbench screens need a transformer language model (GPT-2 or GPT-NeoX); this {m.family ? m.family.toUpperCase() : 'model'} is for the engine&apos;s time-step interventions.</p>}
               </div>
               <button type="button" className="btn btn-primary" onClick={() => open({ kind: 'bundled', id: m.id })}
                 disabled={!supported || (active && model.status === 'loading')} data-testid={`open-${m.id}`}>
@@ -118,7 +118,7 @@ export function LocalFiles() {
     <Panel title="From your disk">
       <div className={`dropzone${over ? ' dropzone-over' : ''}`} onDragOver={(e) => { e.preventDefault(); setOver(true); }}
         onDragLeave={() => setOver(false)} onDrop={onDrop} data-testid="dropzone">
-        <p>Drop <code>model.onnx</code> with its <code>config.json</code> and <code>tokenizer.json</code> here (plus <code>model.onnx_data</code> if it has one),</p>
+        <p>Drop <code>model.onnx</code> with its <code>config.json</code> and <code>tokenizer.json</code> here (and <code>model.onnx_data</code> if it has one), or</p>
         <div className="row">
           <button type="button" className="btn" onClick={() => files.current?.click()}>Choose files…</button>
           <button type="button" className="btn" onClick={() => folder.current?.click()}>Choose a folder…</button>

@@ -51,7 +51,11 @@ function LoadProgress({ model }: { model: ModelLoad }) {
 }
 
 function Facts() {
-  const m = useStore(selectModel).summary!;
+  const load = useStore(selectModel);
+  const catalog = useStore((s) => s.catalog);
+  const m = load.summary!;
+  const ref = load.ref;
+  const title = ref?.kind === 'bundled' ? catalog?.find((c) => c.id === ref.id)?.display_name ?? m.name : m.name;
   const d = m.dims;
   const rows: [string, string][] = [
     ['Family', m.family === 'gpt_neox' ? 'GPT-NeoX (Pythia)' : 'GPT-2'],
@@ -65,7 +69,7 @@ function Facts() {
   ];
   return (
     <div data-testid="model-facts">
-      <div className="model-name">{m.name}</div>
+      <div className="model-name">{title}</div>
       <dl className="facts">
         {rows.map(([k, v]) => <div key={k}><dt>{k}</dt><dd>{v}</dd></div>)}
       </dl>

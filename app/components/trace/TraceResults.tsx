@@ -20,7 +20,8 @@ export function traceGrids(r: TraceOutput): Grid[] {
   const starred = r.tokens.map((_, i) => i >= r.subject_range[0] && i < r.subject_range[1]);
   return (['resid', 'mlp', 'attn'] as const).filter((k) => r.scores[k]).map((kind) => {
     const values = r.scores[kind]!;
-    const max = Math.max(r.high_score, ...values.flat());
+    // As in ROME's plots: the colour runs from the corrupted score to the largest restored one.
+    const max = Math.max(...values.flat());
     return {
       title: kind === 'resid' ? TITLES[kind] : `${TITLES[kind]} (window ${r.window})`,
       rows: r.tokens, columns: Array.from({ length: layers }, (_, i) => String(i)), values, kind, starred,
