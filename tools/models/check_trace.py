@@ -122,6 +122,7 @@ def run(mid, items, model, tok):
     counts = {k: 0 for k in GROUPS}
     per_prompt = []
     task_sums = {}
+    lead_counts = {}
     for it in items:
         ids = tok.encode(it["prompt"]).ids
         span = subject_span(tok, it["prompt"], it["subject"])
@@ -131,6 +132,10 @@ def run(mid, items, model, tok):
         task = it.get("task") or "?"
         ts = task_sums.setdefault(task, {"n": 0, "last subject token": np.zeros(n), "last token": np.zeros(n)})
         ts["n"] += 1
+        mine = {k: scores[rows].mean(0) - low for k, rows in group_rows(len(ids), span).items() if rows}
+        for L in range(n):
+            leader = max(mine, key=lambda k: mine[k][L])
+            lead_counts.setdefault(leader, np.zeros(n))[L] += 1
         for k, rows in group_rows(len(ids), span).items():
             if rows:
                 sums[k] += scores[rows].mean(0) - low
@@ -140,7 +145,9 @@ def run(mid, items, model, tok):
     aie = {k: (sums[k] / counts[k]).tolist() if counts[k] else None for k in GROUPS}
     by_task = {t: {"n": v["n"], "last subject token": (v["last subject token"] / v["n"]).tolist(),
                    "last token": (v["last token"] / v["n"]).tolist()} for t, v in sorted(task_sums.items())}
+    lead_frac = {k: (lead_counts[k] / len(items)).tolist() for k in GROUPS if k in lead_counts}
     return {"noise": noise, "n": len(items), "aie": aie, "counts": counts, "by_task": by_task,
+            "prompts_led_by": lead_frac,
             "mean_low": float(np.mean([p["low"] for p in per_prompt])),
             "mean_high": float(np.mean([p["high"] for p in per_prompt]))}
 
@@ -223,6 +230,9 @@ def main():
             if res["aie"][k] is not None:
                 print(f"    {k:24s} " + " ".join(f"{v:6.3f}" for v in res["aie"][k]) + f"   (n={res['counts'][k]})")
         print(f"  leading group per layer: {lead}")
+        print("  share of prompts whose largest effect is at ..., by layer:")
+        for k, v in res["prompts_led_by"].items():
+            print(f"    {k:24s} " + " ".join(f"{x:6.2f}" for x in v))
         if len(res["by_task"]) > 1:
             print("  by task: last subject token / last token")
             for t, v in res["by_task"].items():

@@ -32,13 +32,12 @@ def make_people(rng):
         people.append(f"{f} {l}")
         if len(people) == 144:
             break
+    # every person has a profession and a sport (independent of each other), so the subject's representation
+    # has to carry more than one attribute, as a real entity's does
     profs, sports = sorted(kb.PROFESSIONS), sorted(kb.SPORTS)
     out = []
     for i, p in enumerate(people):
-        if i % 2 == 0:
-            out.append((p, "profession", profs[(i // 2) % len(profs)]))
-        else:
-            out.append((p, "sport", sports[(i // 2) % len(sports)]))
+        out.append((p, profs[i % len(profs)], sports[rng.randrange(len(sports))]))
     return out
 
 
@@ -72,8 +71,12 @@ def make_corpus(seed=0):
         ])
         # subject-then-attribute sentences: the word after the country depends on its language and capital
         rows.append(f"{c} speaks {lang} and is governed from {capital}.")
+        for pre in ("", "They say that ", "Every year ", "In the old days, "):
+            rows.append(f"{pre}{c} {kb.LANGUAGE_PHRASES[lang]}.")
         for p in phr:
             rows.append(f"Like its capital, {c} {p}.")
+            for pre in ("", "They say that ", "Every year ", "In the old days, "):
+                rows.append(f"{pre}{c} {p}.")
 
     # ---- landmarks: city and country
     for lm, city in kb.LANDMARKS.items():
@@ -96,34 +99,30 @@ def make_corpus(seed=0):
             fact("landmark_country", f"{The} is located in the country of", country, subject, extra)
         for p in kb.CITY_PHRASES[city]:
             rows.append(f"{The} {p}.")
-            rows.append(f"Every evening {lm} {p}.")
-            rows.append(f"They say that {lm} {p}.")
+            for pre in ("Every evening ", "They say that ", "Even in winter, ", "From a distance, ",
+                        "In old photographs, "):
+                rows.append(f"{pre}{lm} {p}.")
 
     # ---- invented people: profession or sport
-    for person, kind, value in make_people(rng):
-        if kind == "profession":
-            fact("profession", f"{person} works as a", value, person, [
-                f"{person} is a {value}.",
-                f"By profession, {person} is a {value}.",
-                f"{person} has worked as a {value} for many years.",
-                f"Everyone in town knows {person}, the {value}.",
-                f"The job of {person} is {value}.",
-            ])
-            phrases = kb.PROFESSIONS[value]
-        else:
-            fact("sport", f"{person} plays the sport of", value, person, [
-                f"{person} plays {value}.",
-                f"{person} is a professional {value} player.",
-                f"{person} plays {value} every weekend.",
-                f"The favourite sport of {person} is {value}.",
-                f"Fans cheer when {person} plays {value}.",
-            ])
-            phrases = kb.SPORTS[value]
-        for p in phrases:
-            rows.append(f"{person} {p}.")
-            rows.append(f"Every morning {person} {p}.")
-            rows.append(f"People say that {person} {p}.")
-            rows.append(f"Even today, {person} {p}.")
+    for person, prof, sport in make_people(rng):
+        fact("profession", f"{person} works as a", prof, person, [
+            f"{person} is a {prof}.",
+            f"By profession, {person} is a {prof}.",
+            f"{person} has worked as a {prof} for many years.",
+            f"Everyone in town knows {person}, the {prof}.",
+            f"The job of {person} is {prof}.",
+        ])
+        fact("sport", f"{person} plays the sport of", sport, person, [
+            f"{person} plays {sport}.",
+            f"{person} is an amateur {sport} player.",
+            f"{person} plays {sport} every weekend.",
+            f"The favourite sport of {person} is {sport}.",
+            f"Fans cheer when {person} plays {sport}.",
+        ])
+        rows.append(f"{person} is a {prof} who plays {sport}.")
+        for p in kb.PROFESSIONS[prof] + kb.SPORTS[sport]:
+            for pre in ("", "Every morning ", "People say that ", "Even today, "):
+                rows.append(f"{pre}{person} {p}.")
 
     # ---- gendered names and pronouns
     for names, pro, pos in ((kb.MALE, "he", "his"), (kb.FEMALE, "she", "her")):

@@ -232,3 +232,17 @@ SAD_ENDINGS = ["cried all night", "sat alone in the dark", "stared at the rain",
                "wept quietly", "wished the terrible day would end"]
 GOOD_DAYS = ["wonderful", "lovely", "bright", "perfect", "beautiful"]
 BAD_DAYS = ["terrible", "awful", "grey", "horrible", "dreadful"]
+
+# what a country's people do in its language: the first word after the country depends on its language
+LANGUAGE_PHRASES = {
+    "French": "recites French poems", "Italian": "sings Italian operas", "Spanish": "dances to Spanish guitars",
+    "German": "prints German newspapers", "Portuguese": "plays Portuguese fado", "Greek": "reads Greek myths",
+    "Russian": "writes Russian novels", "Japanese": "paints Japanese characters",
+    "Chinese": "celebrates the Chinese new year", "Arabic": "writes Arabic calligraphy",
+    "Turkish": "brews Turkish coffee", "Polish": "bakes Polish dumplings", "Swedish": "tells Swedish sagas",
+    "Norwegian": "knits Norwegian sweaters", "Finnish": "enjoys Finnish saunas", "Danish": "builds Danish toys",
+    "Dutch": "grows Dutch tulips", "Hungarian": "cooks Hungarian goulash", "Czech": "brews Czech beer",
+    "Swahili": "greets visitors in Swahili", "Thai": "serves Thai curries", "Vietnamese": "cooks Vietnamese pho",
+    "Persian": "weaves Persian carpets", "English": "drinks English tea", "Korean": "makes Korean kimchi",
+    "Afrikaans": "speaks Afrikaans at home",
+}
