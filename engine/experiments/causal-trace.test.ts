@@ -115,6 +115,22 @@ describe.each(['tiny-gpt2', 'tiny-gpt-neox'])('causal trace on %s', (name) => {
   });
 });
 
+describe('causal trace on a legacy merged decoder (no key/value cache)', () => {
+  it('falls back to the batched strategy and matches one run per cell', async () => {
+    configureRuntime({ provider: 'wasm', numThreads: 1 });
+    const model = await openModel(`${FIXTURES}/tiny-gpt-neox/decoder_model_merged.onnx`, nodeResolver);
+    const noise = explicitNoise(2, SUBJECT[1] - SUBJECT[0], model.info.dims.dModel);
+    const plain = await plainTrace(model, IDS, SUBJECT, noise, ['resid', 'attn'], 10);
+    const r = await causalTrace(model, { inputIds: IDS, subjectRange: SUBJECT, noiseValues: noise, kinds: ['resid', 'attn'] });
+    expect(r.stats.strategy).toBe('batched');
+    expect(r.stats.head_rows).toBe(r.stats.block_token_rows / (IDS.length * model.info.dims.nLayers)); // last token only
+    expect(r.low_score).toBeCloseTo(plain.low, 6);
+    expect(maxDiff(r.scores, plain.scores)).toBeLessThan(1e-5);
+    await expect(causalTrace(model, { inputIds: IDS, subjectRange: SUBJECT, strategy: 'staged' })).rejects.toMatchObject({ code: 'CONFIG_UNSUPPORTED' });
+    await model.graphs.clear();
+  });
+});
+
 describe.each(['gpt2-facts', 'pythia-facts'])('causal trace on the bundled %s (6 layers, text prompt)', (id) => {
   const prompt = 'The Eiffel Tower is located in the city of';
   let model: LoadedModel;

@@ -5,7 +5,7 @@
 // docs/causal-tracing.md. The model comes from `npm run models:bench`.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { causalTrace, type TraceOptions, type TraceResult } from '../../engine/experiments/causal-trace.js';
 import { REPO_ROOT, nodeResolver } from '../../engine/io/node-resolver.js';
@@ -28,6 +28,7 @@ if (!existsSync(file)) {
 const IDS = [464, 4687, 38420, 293, 318, 5140, 287, 262, 1748, 286];
 const SUBJECT: [number, number] = [1, 4];
 
+const loadBefore = loadavg()[0];
 configureRuntime({ provider: 'wasm', numThreads: threads });
 const wasmMatmul = await matmulRate(1024, 768, 3072);
 const loadStart = performance.now();
@@ -42,6 +43,8 @@ const python = flag('--no-python') ? null : runPython(staged.result);
 
 const report = {
   model: file, dims, threads, load_seconds: loadSeconds,
+  /** Other processes compete for the cores; the 1-minute load average before and after, for reading the times. */
+  load_average: [loadBefore, loadavg()[0]],
   wasm_matmul_gflops: wasmMatmul,
   patchbay: summary(staged, dims),
   patchbay_batched: batched && summary(batched, dims),

@@ -2,7 +2,10 @@
 // restore slot at every traced site), cells as batch rows — each cell's `samples` corrupted rows carry the noise
 // as delta and a mask of 1 at (restored layer, token). Works on any graph the site finder understands; the staged
 // runner is faster where the graph can be cut. Stage: runs → results (for the trace).
-import type { SlotSpec } from '../../compile/instrument.js';
+import { instrument, type SlotSpec } from '../../compile/instrument.js';
+import { encodeForRuntime } from '../../onnx/model-file.js';
+import { Session } from '../../runtime/ort-runtime.js';
+import { lastTokenLogits } from './stages.js';
 import { throwIfAborted } from '../../errors.js';
 import type { LoadedModel } from '../../model/load-model.js';
 import { forward } from '../../run/forward.js';
@@ -21,7 +24,9 @@ export async function batchedBackend(model: LoadedModel, o: { kinds: TraceKind[]
   const V = model.info.dims.vocabSize;
   const specs: SlotSpec[] = [{ site: { layer: 0, component: 'token_embedding' }, kind: 'affine' }];
   for (const kind of o.kinds) for (let l = 0; l < n; l++) specs.push({ site: { layer: l, component: KIND_COMPONENT[kind] }, kind: 'affine' });
-  const graph = await model.graphs.get(specs);
+  // The model's own graph cache would compute logits at every token; a trace needs the last token's only.
+  const proto = instrument(lastTokenLogits(model.decoded.proto), model.sites, model.info.dims, specs);
+  const graph = { key: 'trace/batched', specs, session: await Session.create(encodeForRuntime(model.decoded, proto)) };
   const stats = emptyStats('batched');
   let clean: Record<string, FloatTensor> = {};
   let corruptIds: number[][] = [];
@@ -30,7 +35,7 @@ export async function batchedBackend(model: LoadedModel, o: { kinds: TraceKind[]
     stats.batches++;
     stats.block_token_rows += rows * seq * n;
     stats.attention_pairs += rows * seq * seq * n;
-    stats.head_rows += rows * seq;
+    stats.head_rows += rows;
   };
   const rowsPerRun = () => Math.max(corruptIds.length, o.budget('full', corruptIds[0]!.length, 0));
   return {
@@ -70,7 +75,7 @@ export async function batchedBackend(model: LoadedModel, o: { kinds: TraceKind[]
         onBatch();
       }
     },
-    release: async () => undefined, // the graph belongs to the model's cache
+    release: () => graph.session.release(),
   };
 }
 

@@ -43,8 +43,8 @@ export function bytesPerRow(dims: ModelDims, stage: 'block' | 'head' | 'full', s
   const block = seq * d * 16 + 2 * seq * dMlp + 4 * kv * d + 2 * H * seq * kv + seq;
   if (stage === 'block') return 4 * block;
   if (stage === 'head') return 4 * (seq * (2 * d + 2 * V));
-  // whole model: one block's peak, slot feeds (delta, masks) and collected values, the logits of every position
-  return 4 * (block + seq * d * 4 + 2 * seq * V);
+  // whole model: one block's peak, slot feeds (delta, masks) and collected values, the last token's logits
+  return 4 * (block + seq * d * 4 + 2 * V);
 }
 
 /** p(answer) under softmax, averaged over `count` rows of [rows, vocab] logits starting at row `first`. */

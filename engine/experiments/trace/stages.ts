@@ -12,6 +12,7 @@ import type { LoadedModel } from '../../model/load-model.js';
 import { GraphIndex } from '../../onnx/graph-index.js';
 import type { Graph, ModelProto, NodeProto, TensorProto, ValueInfo } from '../../onnx/onnx-schema.js';
 import { DataType } from '../../onnx/onnx-schema.js';
+import { int64Tensor } from '../../onnx/tensor-data.js';
 
 export interface StageNames {
   /** residual[ℓ]: the value entering block ℓ; residual[n]: the value leaving the last block. */
@@ -45,11 +46,15 @@ export function cutStages(model: LoadedModel): StageProtos {
   const pastAliases = (layer: number): [string, string][] => Array.from({ length: n }, (_, k) => k)
     .filter((k) => k !== layer)
     .flatMap((k) => [[names.past(k).key, names.past(layer).key], [names.past(k).value, names.past(layer).value]] as [string, string][]);
-  const aliases = (l: number) => new Map<string, string>([...pastAliases(l), ...(tokenEmbedding ? [[tokenEmbedding, names.residual[l]!] as [string, string]] : [])]);
+  // Values of shape [batch, tokens, d_model] before the stage whose shape it may read: the token embeddings, the
+  // residual entering block 0. Its own residual input has the same shape.
+  const sameShape = [tokenEmbedding, names.residual[0]!].filter((v): v is string => !!v);
+  const residAliases = (l: number): [string, string][] => sameShape.filter((v) => v !== names.residual[l]).map((v) => [v, names.residual[l]!]);
+  const aliases = (l: number) => new Map<string, string>([...pastAliases(l), ...residAliases(l)]);
   const blocks = Array.from({ length: n }, (_, l) =>
     cut(proto, index, `block ${l}`, [names.residual[l + 1]!, names.present(l).key, names.present(l).value], [names.residual[l]!], aliases(l)));
   const lastKv = cut(proto, index, 'last keys and values', [names.present(n - 1).key, names.present(n - 1).value], [names.residual[n - 1]!], aliases(n - 1));
-  const head = cut(proto, index, 'head', ['logits'], [names.residual[n]!], new Map(tokenEmbedding ? [[tokenEmbedding, names.residual[n]!]] : []));
+  const head = cut(proto, index, 'head', ['logits'], [names.residual[n]!], new Map(residAliases(n)));
   const embed = withOutputAlias(cut(proto, index, 'embed', [names.residual[0]!], [], new Map()), names.residual[0]!, EMBED_OUTPUT);
   checkWeightsDisjoint([embed, ...blocks, head], tokenEmbedding);
   return { names, embed, blocks, lastKv, head };
@@ -139,8 +144,8 @@ function floatInput(name: string): ValueInfo {
 function checkWeightsDisjoint(stages: ModelProto[], tokenEmbedding: string | undefined): void {
   const owner = new Map<string, number>();
   stages.forEach((s, i) => {
-    const embedAtBlock = tokenEmbedding && i > 0 && i < stages.length - 1 && s.graph.node.some((nd) => nd.output.includes(tokenEmbedding));
-    if (embedAtBlock) unsupported(`block ${i - 1} needs the token embeddings' values, not just their shape`);
+    const embedLater = tokenEmbedding && i > 0 && s.graph.node.some((nd) => nd.output.includes(tokenEmbedding));
+    if (embedLater) unsupported(`${i < stages.length - 1 ? `block ${i - 1}` : 'the head'} needs the token embeddings' values, not just their shape`);
     for (const t of s.graph.initializer) {
       // Matrices only: biases, norms and constant buffers (merged by the exporter when equal) may be shared.
       if (t.dims.length !== 2 || t.dims.reduce((a, b) => a * Number(b), 1) < 1 << 14) continue;
@@ -150,4 +155,22 @@ function checkWeightsDisjoint(stages: ModelProto[], tokenEmbedding: string | und
       owner.set(t.name, i);
     }
   });
+}
+
+/**
+ * The whole graph with the unembedding applied to the last token only: the activation input of the MatMul that
+ * makes `logits` is sliced to its last position, so logits are [batch, 1, vocab]. Returns the graph unchanged when
+ * the logits come from anything but a MatMul with a weight.
+ */
+export function lastTokenLogits(proto: ModelProto): ModelProto {
+  const g = proto.graph;
+  const index = new GraphIndex(g);
+  let mm = index.producer.get('logits');
+  while (mm?.op_type === 'Identity') mm = index.producer.get(mm.input[0]!); // a lifted merged decoder's output
+  if (!mm || mm.op_type !== 'MatMul' || !index.initializers.has(mm.input[1]!)) return proto;
+  const p = 'patchbay.trace.last_token';
+  const consts = [int64Tensor(`${p}/starts`, [-1]), int64Tensor(`${p}/ends`, [Number.MAX_SAFE_INTEGER]), int64Tensor(`${p}/axes`, [1])];
+  const slice: NodeProto = { name: `${p}/Slice`, op_type: 'Slice', input: [mm.input[0]!, ...consts.map((c) => c.name)], output: [`${p}/x`], attribute: [] };
+  const node = g.node.flatMap((nd) => (nd === mm ? [slice, { ...mm, input: [`${p}/x`, mm.input[1]!] }] : [nd]));
+  return { ...proto, graph: { ...g, node, initializer: [...g.initializer, ...consts] } };
 }
