@@ -46,7 +46,7 @@ export function registerTrace(program: Command): void {
     .option('--answer <text>', 'the answer token as text (exactly one token); default: the clean top-1 token')
     .option('--answer-id <n>', 'the answer token id')
     .option('--samples <n>', 'corrupted runs per cell', '10')
-    .option('--noise <s3|float>', 'noise scale: a number, or sN = N × the std of the subject token embeddings', 's3')
+    .option('--noise <s3|uN|float>', 'noise scale: a number, sN = N × the std of the subject token embeddings, or uN = uniform of scale N', 's3')
     .option('--noise-file <file.json>', 'explicit noise [samples][subject tokens][d_model] (as written by --save-noise)')
     .option('--noise-subject <text>', 'a subject to estimate the std from (repeatable; default: the traced subject)', collect, [])
     .option('--uniform', 'uniform noise in [−scale, scale) instead of Gaussian')

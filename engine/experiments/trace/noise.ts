@@ -37,8 +37,8 @@ export interface Noise {
   report: NoiseReport;
 }
 
-/** Parses the noise option: { factor } for "sN", { scale } for a number. */
-export function parseNoiseSpec(spec: number | string | undefined): { factor: number } | { scale: number } {
+/** Parses the noise option: { factor } for "sN", { scale } for a number, { scale, uniform } for ROME's "uN". */
+export function parseNoiseSpec(spec: number | string | undefined): { factor: number } | { scale: number; uniform?: true } {
   const s = spec ?? 's3';
   if (typeof s === 'number') {
     if (!Number.isFinite(s) || s < 0) throw new PatchbayError('TRACE_INVALID', `noise must be a finite number ≥ 0; got ${s}`, 'noise');
@@ -46,9 +46,11 @@ export function parseNoiseSpec(spec: number | string | undefined): { factor: num
   }
   const m = /^s(\d+(?:\.\d+)?)?$/.exec(s.trim());
   if (m) return { factor: m[1] === undefined ? 1 : Number(m[1]) };
+  const u = /^u(\d+(?:\.\d+)?|\.\d+)$/.exec(s.trim());
+  if (u) return { scale: Number(u[1]), uniform: true };
   const n = Number(s);
   if (s.trim() !== '' && Number.isFinite(n) && n >= 0) return { scale: n };
-  throw new PatchbayError('TRACE_INVALID', `noise "${s}" is neither a number nor "sN" (N × the std of the subject embeddings, e.g. "s3")`, 'noise');
+  throw new PatchbayError('TRACE_INVALID', `noise "${s}" is not a number, "sN" (N × the std of the subject embeddings, e.g. "s3") or "uN" (uniform in [−N, N))`, 'noise');
 }
 
 /** Unbiased std over every number of the given embeddings (torch's Tensor.std(), which ROME uses). */
@@ -88,12 +90,13 @@ export async function makeNoise(opts: TraceOptions, inputs: TraceInputs, dModel:
   } else {
     scale = parsed.scale;
   }
+  const uniform = !!opts.uniform || ('uniform' in parsed && !!parsed.uniform);
   const rng = seededRng(inputs.seed);
-  const draw = opts.uniform ? () => rng.uniform() * 2 - 1 : rng.gaussian;
+  const draw = uniform ? () => rng.uniform() * 2 - 1 : rng.gaussian;
   const data = new Float32Array(shape[0] * shape[1] * shape[2]);
   for (let i = 0; i < data.length; i++) data[i] = scale * draw();
   const report: NoiseReport = {
-    ...base, kind: opts.uniform ? 'uniform' : 'gaussian', spec: opts.noise ?? 's3', scale, embedding_std: std,
+    ...base, kind: uniform ? 'uniform' : 'gaussian', spec: opts.noise ?? 's3', scale, embedding_std: std,
     std_subjects: std === null ? null : inputs.stdSubjects, seed: inputs.seed, generator: NOISE_GENERATOR,
   };
   if (opts.returnNoise) report.values = toNested(data, shape);

@@ -47,7 +47,8 @@ describe('noise', () => {
     expect(parseNoiseSpec('s2.5')).toEqual({ factor: 2.5 });
     expect(parseNoiseSpec('0.1')).toEqual({ scale: 0.1 });
     expect(parseNoiseSpec(0)).toEqual({ scale: 0 });
-    expect(() => parseNoiseSpec('u3')).toThrow(/neither a number nor "sN"/);
+    expect(parseNoiseSpec('u0.5')).toEqual({ scale: 0.5, uniform: true });
+    expect(() => parseNoiseSpec('x3')).toThrow(/not a number, "sN" .* or "uN"/);
     expect(() => parseNoiseSpec(-1)).toThrow(/≥ 0/);
   });
 

@@ -19,7 +19,8 @@ export interface TraceOptions {
   answerId?: number;
   /** Corrupted rows per cell (ROME's `samples`); default 10. */
   samples?: number;
-  /** Noise scale: a number, or "sN" = N × the std of the subject tokens' embeddings; default "s3". */
+  /** Noise scale: a number, "sN" = N × the std of the subject tokens' embeddings, or "uN" = uniform noise of
+   *  scale N (ROME's codes); default "s3". */
   noise?: number | string;
   /** Subjects whose token embeddings give the std for "sN" (each tokenized on its own, as ROME does). */
   noiseSubjects?: string[];
