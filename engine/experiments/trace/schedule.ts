@@ -103,6 +103,14 @@ export function leaves(roots: Segment[]): Segment[] {
   return roots.flatMap(segments).filter((s) => s.children.length === 0);
 }
 
+/** The batches of layer l: segments starting fresh there (token t alone) and the others, each split so a batch
+ *  has at most maxFresh / maxRest rows (`rows` per segment). */
+export function layerBatches(roots: Root[], fresh: Set<Segment>, l: number, rows: number, maxFresh: number, maxRest: number): { fresh: Segment[][]; rest: Segment[][] } {
+  const running = runningAt(roots, l);
+  const first = running.filter((s) => fresh.has(s) && s.from === l);
+  return { fresh: chunk(first, () => rows, maxFresh), rest: chunk(running.filter((s) => !first.includes(s)), () => rows, maxRest) };
+}
+
 /** Splits items into runs of at most `maxRows` rows (an item of `rows` rows is never split; each run has ≥ 1 item). */
 export function chunk<T>(items: T[], rowsOf: (item: T) => number, maxRows: number): T[][] {
   const out: T[][] = [];

@@ -6,11 +6,10 @@ import { throwIfAborted } from '../../errors.js';
 import type { LoadedModel } from '../../model/load-model.js';
 import type { FloatTensor } from '../../runtime/tensor.js';
 import type { Cell } from './cells.js';
-import { chunk, freshSegments, leaves, runningAt, tokenRoots, type Root, type Segment } from './schedule.js';
+import { chunk, freshSegments, layerBatches, leaves, tokenRoots, type Root, type Segment } from './schedule.js';
 import { EMBED_OUTPUT } from './stages.js';
-import { runStage, stageSlot, type StagedModel } from './staged-model.js';
+import { compileStages, runStage, stageSlot, type StagedModel } from './staged-model.js';
 import { answerProbability, emptyStats, type RowBudget, type TraceStats } from './run-common.js';
-import { compileStages } from './staged-model.js';
 import type { TraceBackend } from './backend.js';
 
 export interface StagedContext {
@@ -112,18 +111,18 @@ export async function traceToken(ctx: StagedContext, t: number, cells: Cell[], w
       seg.children.forEach((c, i) => live.set(c, i === 0 ? resid : resid.slice()));
     }
     if (l === n) break;
-    const running = runningAt(roots, l).map((seg) => ({ seg, resid: live.get(seg)! }));
-    const first = running.filter((b) => fresh.has(b.seg) && b.seg.from === l);
-    for (const part of chunk(first, () => R, ctx.budget('block', 1, t))) {
+    const batches = layerBatches(roots, fresh, l, R, ctx.budget('block', 1, t), ctx.budget('block', local, t));
+    const withResid = (part: Segment[]) => part.map((seg) => ({ seg, resid: live.get(seg)! }));
+    for (const part of batches.fresh) {
       throwIfAborted(ctx.signal);
-      await runBlock(ctx, l, t, part, clean, corrupt, true);
+      await runBlock(ctx, l, t, withResid(part), clean, corrupt, true);
       onBatch();
     }
-    for (const part of chunk(running.filter((b) => !first.includes(b)), () => R, ctx.budget('block', local, t))) {
+    for (const part of batches.rest) {
       throwIfAborted(ctx.signal);
-      if (l === n - 1 && local > 1) await runLastBlock(ctx, t, part, corrupt);
-      else await runBlock(ctx, l, t, part, clean, corrupt, false);
-      onBatch();
+      if (l === n - 1 && local > 1) await runLastBlock(ctx, t, withResid(part), corrupt);
+      else await runBlock(ctx, l, t, withResid(part), clean, corrupt, false);
+      onBatch(); // the last block's two runs count as one batch
     }
   }
   const ends = leaves(roots).map((seg) => ({ seg, resid: live.get(seg)! }));
@@ -290,13 +289,11 @@ export async function stagedBackend(model: LoadedModel, o: { budget: RowBudget; 
       const R = corrupt!.rows;
       const seq = clean!.resid[0]!.length / model.info.dims.dModel;
       const roots = tokenRoots(cells, o.window, n);
-      let total = chunk(leaves(roots), () => R, o.budget('head', 1, 0)).length;
       const fresh = freshSegments(roots);
+      let total = chunk(leaves(roots), () => R, o.budget('head', 1, 0)).length;
       for (let l = 0; l < n; l++) {
-        const running = runningAt(roots, l);
-        const first = running.filter((s) => fresh.has(s) && s.from === l);
-        const runs = chunk(running.filter((s) => !first.includes(s)), () => R, o.budget('block', seq - t, t)).length;
-        total += chunk(first, () => R, o.budget('block', 1, t)).length + runs; // the last block's two runs are one batch
+        const b = layerBatches(roots, fresh, l, R, o.budget('block', 1, t), o.budget('block', seq - t, t));
+        total += b.fresh.length + b.rest.length;
       }
       return total;
     },
