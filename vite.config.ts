@@ -24,6 +24,9 @@ function ortWasm(): Plugin {
       server.middlewares.use('/ort/', (req, res, next) => {
         const file = (req.url ?? '').replace(/^\/+/, '').split('?')[0]!;
         if (!ORT_FILES.includes(file)) return next();
+        // This middleware runs before Vite's own, which add server.headers: ORT's thread workers start from the .mjs,
+        // and a worker without COEP is not cross-origin isolated (it never gets the shared memory, and hangs).
+        for (const [k, v] of Object.entries(isolation)) res.setHeader(k, v);
         res.setHeader('Content-Type', file.endsWith('.wasm') ? 'application/wasm' : 'text/javascript');
         createReadStream(resolve(ORT_DIST, file)).pipe(res);
       });

@@ -1,7 +1,7 @@
 // The intervention run's results: the next-token table (original vs intervened probabilities over the union of
 // both top-k lists, with deltas) and the values collected by Collect interventions.
 import type { ExperimentResult } from '../../../engine/experiment/run-experiment';
-import { formatProb, tokenLabel } from '../common/ui';
+import { ProbBar, formatProb, tokenLabel } from '../common/ui';
 
 interface Row { id: number; token: string | null; before: number | null; after: number | null }
 
@@ -37,9 +37,8 @@ export function InterventionResults({ result }: { result: ExperimentResult }) {
             <tr key={row.id} data-token-id={row.id}>
               <td><code>{tokenLabel(row.token)}</code></td>
               <td className="num" data-col="before">{row.before === null ? <span className="muted">not in top {result.original.top_k.length}</span> : formatProb(row.before)}</td>
-              <td className="num bar-cell" data-col="after">
-                {row.after !== null && <div className="bar" style={{ width: `${row.after * 100}%` }} />}
-                <span>{row.after === null ? <span className="muted">not in top {result.intervened.top_k.length}</span> : formatProb(row.after)}</span>
+              <td className="num" data-col="after">
+                {row.after === null ? <span className="muted">not in top {result.intervened.top_k.length}</span> : <ProbBar p={row.after} />}
               </td>
               <td className="num"><Delta row={row} /></td>
             </tr>

@@ -89,6 +89,16 @@ export function formatProb(p: number): string {
   return p === 0 ? '0' : p.toExponential(1);
 }
 
+/** A probability as a small bar and its value, for tables. */
+export function ProbBar({ p }: { p: number }) {
+  return (
+    <span className="pbar-wrap">
+      <span className="pbar" aria-hidden="true"><span style={{ width: `${Math.max(0, Math.min(1, p)) * 100}%` }} /></span>
+      <span className="pbar-value">{formatProb(p)}</span>
+    </span>
+  );
+}
+
 /** Shows a token's text with its spaces and newlines visible. */
 export function tokenLabel(t: string | null | undefined): string {
   if (t == null) return '?';

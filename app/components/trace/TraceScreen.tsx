@@ -7,7 +7,7 @@ import { selectOp } from '../../state/run-slice';
 import { usePrediction } from '../common/hooks';
 import { RunBar } from '../common/RunBar';
 import { TokenStrip } from '../common/TokenStrip';
-import { ErrorNote, Explainer, Field, Panel, formatProb, tokenLabel } from '../common/ui';
+import { ErrorNote, Explainer, Field, Panel, ProbBar, tokenLabel } from '../common/ui';
 import { TraceOptions } from './TraceOptions';
 import { TraceResults } from './TraceResults';
 import { guessSubject, rangeText, subjectRange } from './subject';
@@ -104,7 +104,7 @@ function AnswerPicker({ top, answer, onChange }: { top: { id: number; token: str
               <tr key={t.id}>
                 <td><input type="radio" name="answer" checked={chosen} aria-label={`Answer ${JSON.stringify(t.token)}`} onChange={() => onChange(i === 0 ? null : t.token)} /></td>
                 <td><code>{tokenLabel(t.token)}</code>{i === 0 && <span className="badge" style={{ marginLeft: 6 }}>top-1</span>}</td>
-                <td className="num bar-cell"><div className="bar" style={{ width: `${t.prob * 100}%` }} /><span>{formatProb(t.prob)}</span></td>
+                <td className="num"><ProbBar p={t.prob} /></td>
               </tr>
             );
           })}
