@@ -49,6 +49,8 @@ test('an interchange intervention built by clicking matches the engine', async (
   await expect(rows.first().locator('[data-col="after"]')).toHaveText(top.prob.toFixed(3));
   const original = expected.original.top_k.find((t) => t.id === top.id);
   if (original) await expect(rows.first().locator('[data-col="before"]')).toHaveText(original.prob.toFixed(3));
+  // Both sides are exact for every token in either top-k (no "not in top k" gaps).
+  await expect(table.getByText(/not in top/)).toHaveCount(0);
   // Every intervened top-k token has its row, with its probability.
   for (const t of expected.intervened.top_k) {
     await expect(table.locator(`tr[data-token-id="${t.id}"] [data-col="after"]`)).toContainText(t.prob >= 0.001 ? t.prob.toFixed(3) : t.prob.toExponential(1));

@@ -4,7 +4,8 @@ import { engineClient, type Pending } from '../workers/engine-client';
 import type { Prediction, WorkerError } from '../workers/protocol';
 import type { TraceOutput, TraceProgress } from '../workers/trace-op';
 import type { SweepProgress, SweepResult } from '../workers/sweep';
-import type { ExperimentProgress, ExperimentResult } from '../../engine/experiment/run-experiment';
+import type { ExperimentProgress } from '../../engine/experiment/run-experiment';
+import type { RunOutput } from '../workers/engine-ops';
 import { createModelSlice, type ModelSlice } from './model-slice';
 import type { SliceCreator, Store } from './types';
 
@@ -27,7 +28,7 @@ export interface PredictionState { text: string; status: OpStatus; result: Predi
 export interface RunSlice extends ModelSlice {
   ops: {
     trace: OpState<TraceOutput, TraceProgress>;
-    intervention: OpState<ExperimentResult, ExperimentProgress>;
+    intervention: OpState<RunOutput, ExperimentProgress>;
     sweep: OpState<SweepResult, SweepProgress>;
   };
   predictions: Record<string, PredictionState>;

@@ -1,11 +1,13 @@
 // The intervention run's results: the next-token table (original vs intervened probabilities over the union of
 // both top-k lists, with deltas) and the values collected by Collect interventions.
 import type { ExperimentResult } from '../../../engine/experiment/run-experiment';
+import type { RunOutput } from '../../workers/engine-ops';
 import { ProbBar, formatProb, tokenLabel } from '../common/ui';
 
 interface Row { id: number; token: string | null; before: number | null; after: number | null }
 
-export function nextTokenRows(r: ExperimentResult): Row[] {
+export function nextTokenRows(r: ExperimentResult | RunOutput): Row[] {
+  if ('table' in r) return r.table;
   const rows = new Map<number, Row>();
   for (const t of r.original.top_k) rows.set(t.id, { id: t.id, token: t.token, before: t.prob, after: null });
   for (const t of r.intervened.top_k) {
@@ -23,7 +25,7 @@ function Delta({ row }: { row: Row }) {
   return <span className={cls}>{d >= 0 ? '+' : '−'}{formatProb(Math.abs(d))}</span>;
 }
 
-export function InterventionResults({ result }: { result: ExperimentResult }) {
+export function InterventionResults({ result }: { result: ExperimentResult | RunOutput }) {
   const rows = nextTokenRows(result);
   return (
     <div className="stack">
