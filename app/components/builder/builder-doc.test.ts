@@ -60,6 +60,8 @@ describe('builder document model', () => {
     expect(p.ok).toBe(false);
     const q = parseDoc({ ...DOC, unit_locations: { nonsense: 1 } });
     expect(q.ok).toBe(false);
+    const serial = parseDoc({ ...DOC, config: { mode: 'serial', representations: DOC.config.representations }, unit_locations: { 'source_0->source_1': 3, 'source_1->base': 3 } });
+    expect(serial.ok).toBe(false);
   });
 
   it('chooses one position per click, more with a modifier, never none', () => {

@@ -65,6 +65,9 @@ export function parseDoc(doc: Record<string, unknown>): Parsed {
       return { ok: false, reason: e instanceof Error ? e.message : String(e) };
     }
   }
+  if (isRecord(locations) && Object.keys(locations).some((k) => k !== 'base' && k !== 'sources->base')) {
+    return { ok: false, reason: 'the builder edits "sources->base" and "base" locations; this document chains sources (serial mode): edit the JSON instead' };
+  }
   const groups = new Map<string, number>();
   const models = reps.map((r, i): RepModel => {
     const key = r.group_key != null ? `g:${String(r.group_key)}` : `i:${i}`;
