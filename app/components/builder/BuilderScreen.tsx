@@ -113,7 +113,7 @@ export function BuilderScreen() {
             {model && model.reps.length === 0 && <p className="note">Click a site to add an intervention.</p>}
           </Panel>
           <Panel title="Run" actions={op.result && <button type="button" className="btn btn-small" onClick={() => download('intervention-result.json', JSON.stringify(op.result, null, 2), 'application/json')}>Export JSON</button>}>
-            <RunBar op={op} label="Run experiment" onRun={run} onCancel={() => cancel('intervention')} disabled={dims ? null : 'Open a model first.'} testId="intervention"
+            <RunBar op={op} current={doc} label="Run experiment" onRun={run} onCancel={() => cancel('intervention')} disabled={dims ? null : 'Open a model first.'} testId="intervention"
               progressText={(p) => { const e = p as ExperimentProgress; return { fraction: e.total ? e.done / e.total : null, text: e.stage === 'compile' ? 'compiling the graph' : `${e.stage} pass ${e.done + 1} of ${e.total}` }; }} />
             {op.result && <InterventionResults result={op.result} />}
           </Panel>

@@ -83,7 +83,7 @@ export function SweepScreen() {
             </div>
           </Panel>
           <Panel>
-            <RunBar op={op} label="Run sweep" onRun={run} onCancel={() => cancel('sweep')} disabled={disabled} testId="sweep"
+            <RunBar op={op} current={sweep} label="Run sweep" onRun={run} onCancel={() => cancel('sweep')} disabled={disabled} testId="sweep"
               progressText={(p) => { const s = p as SweepProgress; return { fraction: s.done / s.total, text: `${s.done} of ${s.total} cells` }; }} />
           </Panel>
         </div>

@@ -65,7 +65,7 @@ export function TraceScreen() {
           </Panel>
           <TraceOptions />
           <Panel>
-            <RunBar op={op} label="Run trace" onRun={run} onCancel={() => cancel('trace')} disabled={disabled} testId="trace"
+            <RunBar op={op} current={trace} label="Run trace" onRun={run} onCancel={() => cancel('trace')} disabled={disabled} testId="trace"
               progressText={(p) => {
                 const t = p as TraceProgress;
                 const text = t.stage === 'compile' ? 'preparing the graphs' : t.stage === 'cells' ? `${t.done} of ${t.total} batches of cells` : `${t.stage} run`;
