@@ -1,6 +1,8 @@
 // The Classroom in the browser: presentation mode (large type) is part of the shared link, and a preset opens its
-// model, sets up the experiment and runs it with one click. The trace's heatmap is readable from the keyboard.
+// model, sets up the experiment and runs it with one click. The trace's heatmap is readable from the keyboard and
+// exports SVG, PNG and CSV.
 import { expect, test } from '@playwright/test';
+import { readFileSync } from 'node:fs';
 import { decode } from '../app/link/codec';
 import { appUrl, screen, shot, watchErrors } from './support/app';
 
@@ -25,6 +27,22 @@ test('a classroom preset runs in presentation mode, and the link carries the les
   await expect(page.getByTestId('heatmap-resid').locator('.heatmap-tip')).toContainText(/layer 1/);
   await expect(page.getByTestId('heatmap-resid').locator('.heatmap-tip')).toContainText(/p\(.+\) = \d/);
   await shot(page, 'ui-presentation');
+
+  // Exports: a self-contained SVG, a PNG, and a CSV with a row per token.
+  const figure = page.getByTestId('heatmap-resid');
+  const rows = await figure.locator('rect[data-col="0"]').count();
+  const read = async (name: string) => {
+    const [download] = await Promise.all([page.waitForEvent('download'), figure.getByRole('button', { name, exact: true }).click()]);
+    return { name: download.suggestedFilename(), bytes: readFileSync((await download.path())!) };
+  };
+  const svgFile = await read('SVG');
+  expect(svgFile.name).toMatch(/\.svg$/);
+  expect(svgFile.bytes.toString('utf8')).toMatch(/^<\?xml[\s\S]*<svg[\s\S]*data-value=/);
+  const png = await read('PNG');
+  expect(png.bytes.subarray(1, 4).toString('ascii')).toBe('PNG');
+  const csv = (await read('CSV')).bytes.toString('utf8').trim().split('\n');
+  expect(csv).toHaveLength(rows + 1);
+  expect(csv[0]).toMatch(/^token,layer 0,layer 1/);
 
   await page.waitForTimeout(400);
   const d = decode(new URL(page.url()).hash.replace(/^#e=/, ''));
