@@ -41,6 +41,12 @@ export interface RunSlice extends ModelSlice {
   modelReady: () => void;
 }
 
+/** Keeps the 40 most recent predictions (one per prompt typed and paused on). */
+function recent(all: Record<string, PredictionState>): Record<string, PredictionState> {
+  const keys = Object.keys(all);
+  return keys.length <= 40 ? all : Object.fromEntries(keys.slice(-40).map((k) => [k, all[k]!]));
+}
+
 const idle = <R, P>(): OpState<R, P> => ({ status: 'idle', progress: null, result: null, error: null, inputs: null, seconds: null });
 const cancels: Partial<Record<OpName, () => void>> = {};
 
@@ -84,7 +90,7 @@ export const createRunSlice: SliceCreator<RunSlice> = (set, get, api) => {
       set((s) => ({ predictions: { ...s.predictions, [text]: { text, status: 'running', result: null, error: null } } }));
       const r = await engineClient.predict(text, 5);
       const entry: PredictionState = r.ok ? { text, status: 'done', result: r.value, error: null } : { text, status: 'error', result: null, error: r.error };
-      set((s) => ({ predictions: { ...s.predictions, [text]: entry } }));
+      set((s) => ({ predictions: recent({ ...s.predictions, [text]: entry }) }));
       return r.ok ? r.value : null;
     },
 

@@ -50,10 +50,7 @@ function applyHash(): void {
     return;
   }
   s.setAutorun(d.value.view);
-  if (ref.kind === 'local') {
-    s.setModelRef(ref);
-    return;
-  }
+  // Local files cannot travel in a link: this leaves a message asking for them (and runs once they are picked).
   void s.requestModel(ref);
 }
 
