@@ -2,23 +2,27 @@
 // window.patchbayRun(provider, modelBase, doc) opens a model over HTTP and runs an experiment document.
 import { httpAccess } from '../../engine/io/http-access.js';
 import { fetchModelFiles } from '../../engine/model/fetch-model-files.js';
-import { loadModel } from '../../engine/model/load-model.js';
+import { loadModel, type LoadedModel } from '../../engine/model/load-model.js';
 import { ExperimentSchema } from '../../engine/experiment/experiment-schema.js';
 import { runExperiment } from '../../engine/experiment/run-experiment.js';
 import { configureRuntime, webgpuAvailable, type ExecutionProvider } from '../../engine/runtime/ort-runtime.js';
 
 declare global {
   interface Window {
-    patchbayRun: (provider: ExecutionProvider, modelBase: string, doc: unknown) => Promise<unknown>;
+    patchbayRun: (provider: ExecutionProvider, modelBase: string, doc: unknown, modelFile?: string) => Promise<unknown>;
     patchbayWebgpu: () => Promise<boolean>;
   }
 }
 
 window.patchbayWebgpu = webgpuAvailable;
-window.patchbayRun = async (provider, modelBase, doc) => {
+const models = new Map<string, LoadedModel>(); // one load per model and page: several documents run on it
+window.patchbayRun = async (provider, modelBase, doc, modelFile = 'model.onnx') => {
   configureRuntime({ provider, numThreads: 1 });
-  const files = await fetchModelFiles(httpAccess(modelBase), modelBase, { modelFile: 'model.onnx' });
-  const model = loadModel(files);
+  let model = models.get(modelBase);
+  if (!model) {
+    model = loadModel(await fetchModelFiles(httpAccess(modelBase), modelBase, { modelFile }));
+    models.set(modelBase, model);
+  }
   const graph = await model.graphs.get([], provider);
   const result = await runExperiment(model, ExperimentSchema.parse(doc));
   return { provider: graph.session.provider, ...result };
