@@ -32,6 +32,13 @@ step "gru-recall"
 
 printf '{"models": ["gpt2-facts", "pythia-facts", "gru-recall"]}\n' > public/models/index.json
 
+step "tokenizer.json in @huggingface/tokenizers (JS)"
+if command -v node >/dev/null && [ -d node_modules/@huggingface/tokenizers ]; then
+  node tools/models/check_tokenizer_js.mjs gpt2-facts pythia-facts
+else
+  echo "skipped: needs node and npm install"
+fi
+
 step "causal-trace check (Meng et al.)"
 mkdir -p docs/img
 for id in gpt2-facts pythia-facts; do

@@ -236,26 +236,78 @@ def subject_span(tok, prompt, subject):
     return toks[0], toks[-1] + 1
 
 
+@torch.no_grad()
+def two_source_probs(model, base_ids, patches, answers):
+    """patches: [(src_ids, layer, pos)], applied together to the base run; returns p(answer) per answer."""
+    vals = []
+    for src_ids, layer, pos in patches:
+        got = {}
+
+        def grab(_m, _i, out, got=got, pos=pos):
+            got["v"] = (out[0] if isinstance(out, tuple) else out)[0, pos].clone()
+
+        h = blocks(model)[layer].register_forward_hook(grab)
+        model(input_ids=torch.tensor([src_ids]))
+        h.remove()
+        vals.append((layer, pos, got["v"]))
+    hooks = []
+    for layer, pos, v in vals:
+        def put(_m, _i, out, pos=pos, v=v):
+            t = out[0] if isinstance(out, tuple) else out
+            t[0, pos] = v
+            return out
+        hooks.append(blocks(model)[layer].register_forward_hook(put))
+    p = next_probs(model, base_ids)
+    for h in hooks:
+        h.remove()
+    return [float(p[a]) for a in answers]
+
+
+@torch.no_grad()
 def choose_multi_source(model, tok, facts, traces):
+    """one base, two sources: source 1 patched at the last subject token in an early layer, source 2 at the last
+    position in a late layer, both at once (the numbers say which one the model follows)."""
+    n = model.config.num_hidden_layers
+    early, late = 1, n - 2
     out = []
-    caps = [t for t in traces if t["task"] == "capital"]
-    langs = [f for f in facts if f["task"] == "capital"]
-    if caps:
-        base = caps[0]
-        n = len(tok.encode(base["prompt"]).ids)
-        srcs = [f["prompt"] for f in langs if f["answer"] != base["answer"]
-                and len(tok.encode(f["prompt"]).ids) == n][:2]
-        if len(srcs) == 2:
-            out.append({"name": "Two countries into one prompt", "base": base["prompt"], "sources": srcs,
-                        "note": "Patch the country token's block output from the first source in an early layer "
-                                "and from the second source in a later layer (or the same site: the later "
-                                "intervention wins in serial mode), and compare which capital comes out."})
-    prons = [f for f in facts if f["task"] == "pronoun"]
-    he = next(f for f in prons if f["answer"] == " he")
-    shes = [f for f in prons if f["answer"] == " she"][:2]
-    out.append({"name": "Pronoun from two names", "base": he["prompt"], "sources": [s["prompt"] for s in shes],
-                "note": "Interchange the name's block output from each source (group_key shares one source "
-                        "between sites); positions are aligned at the end of the prompt."})
+    for task in ("capital", "profession", "sport"):
+        pool = [f for f in facts if f["task"] == task]
+        for base in pool:
+            bi = tok.encode(base["prompt"]).ids
+            bsub = subject_span(tok, base["prompt"], base["subject"])[1] - 1
+            if int(next_probs(model, bi).argmax()) != tok.encode(base["answer"]).ids[0]:
+                continue
+            srcs = []
+            for f in pool:
+                si = tok.encode(f["prompt"]).ids
+                if (len(si) != len(bi) or f["answer"] == base["answer"]
+                        or subject_span(tok, f["prompt"], f["subject"])[1] - 1 != bsub
+                        or any(f["answer"] == s["answer"] for s in srcs)
+                        or int(next_probs(model, si).argmax()) != tok.encode(f["answer"]).ids[0]):
+                    continue
+                srcs.append(f)
+                if len(srcs) == 2:
+                    break
+            if len(srcs) < 2:
+                continue
+            s1, s2 = srcs
+            ids1, ids2 = tok.encode(s1["prompt"]).ids, tok.encode(s2["prompt"]).ids
+            answers = [tok.encode(x["answer"]).ids[0] for x in (base, s1, s2)]
+            both = two_source_probs(model, bi, [(ids1, early, bsub), (ids2, late, len(bi) - 1)], answers)
+            only1 = two_source_probs(model, bi, [(ids1, early, bsub)], answers)
+            names = [x["answer"].strip() for x in (base, s1, s2)]
+            fmt = lambda v: ", ".join(f"{a} {p:.2f}" for a, p in zip(names, v))  # noqa: E731
+            out.append({"name": f"{base['subject']} with {s1['subject']} and {s2['subject']}",
+                        "base": base["prompt"], "sources": [s1["prompt"], s2["prompt"]],
+                        "component": "block_output",
+                        "sites": [{"source": 0, "layer": early, "position": "last subject token"},
+                                  {"source": 1, "layer": late, "position": "last token"}],
+                        "note": (f"Source 1 patched at the last subject token (block output, layer {early}) and "
+                                 f"source 2 at the last token (layer {late}), in one run. PyTorch: source 1 alone "
+                                 f"gives {fmt(only1)}; both give {fmt(both)}: the model follows "
+                                 f"{'source 2, the late patch at the last token' if both[2] > both[1] else 'source 1'}"
+                                 f".")})
+            break
     return out
 
 
