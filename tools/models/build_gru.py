@@ -275,8 +275,7 @@ def main():
                          f"becomes the source's step-2 symbol (predictions "
                          f"{iv['patch_state_at_t2_from_source']['prediction']} instead of {ref['prediction']}). "
                          f"Patching only layer 0 gives {iv['patch_layer0_state_at_t2_from_source']['prediction']}, "
-                         f"only layer 1 {iv['patch_layer1_state_at_t2_from_source']['prediction']}: the memory "
-                         f"is held where these differ."),
+                         f"only layer 1 {iv['patch_layer1_state_at_t2_from_source']['prediction']}."),
             }],
             "multi_source": [],
             "steering": [],

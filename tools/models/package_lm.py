@@ -216,7 +216,8 @@ def choose_patching(model, tok, facts, traces):
         f, sub, last = best
         Lb = int(np.argmax(sub))
         fmt = lambda v: ", ".join(f"{x:.2f}" for x in v)  # noqa: E731
-        out.append({"name": f"{t['subject']} ← {f['subject']}", "base": t["prompt"], "source": f["prompt"],
+        out.append({"name": f"{t['subject']} ← {f['subject']} ({TASK_NAMES[t['task']].split(' → ')[1]})",
+                    "base": t["prompt"], "source": f["prompt"],
                     "component": "block_output", "answer": f["answer"], "layer": Lb, "task": t["task"],
                     "note": (f"Patch the block output from the source run into the base run at one layer. At the "
                              f"last subject token it carries the subject in the early layers: p({f['answer'].strip()}) "
