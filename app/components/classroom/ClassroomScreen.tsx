@@ -8,9 +8,9 @@ import type { BundledModel } from '../../state/catalog';
 import type { Experiment } from '../../link/schema';
 import { engineClient } from '../../workers/engine-client';
 import { ErrorNote, Explainer, Panel } from '../common/ui';
-import { multiSourcePreset, patchingPreset, steeringPreset, tracePreset, type CollectVector, type CountTokens } from './presets';
+import { multiSourcePreset, patchingPreset, steeringPreset, tracePreset, type CollectVector, type Tokenize } from './presets';
 
-type Make = (e: Experiment, layers: number, count: CountTokens, collect: CollectVector) => Experiment | Promise<Experiment>;
+type Make = (e: Experiment, layers: number, tokenize: Tokenize, collect: CollectVector) => Experiment | Promise<Experiment>;
 
 /** Opens the model if needed, builds the preset's experiment, shows its screen and runs it. */
 async function applyPreset(id: string, make: Make): Promise<string | null> {
@@ -22,10 +22,10 @@ async function applyPreset(id: string, make: Make): Promise<string | null> {
   }
   const now = useStore.getState();
   if (now.model.status !== 'ready') return now.model.error?.message ?? 'the model did not open';
-  const count: CountTokens = async (text) => {
+  const tokenize: Tokenize = async (text) => {
     const r = await engineClient.tokenize(text);
     if (!r.ok) throw new Error(r.error.message);
-    return r.value.ids.length;
+    return r.value.ids;
   };
   const collect: CollectVector = async (text, layer, pos) => {
     const doc = { base: text, config: { representations: [{ layer, component: 'block_output', intervention_type: 'CollectIntervention' }] }, unit_locations: { base: pos } };
@@ -34,7 +34,7 @@ async function applyPreset(id: string, make: Make): Promise<string | null> {
     return r.value.collected[0]!.values[0]!;
   };
   try {
-    const next = await make({ ...now.experiment, model: ref }, now.model.summary!.dims.nLayers, count, collect);
+    const next = await make({ ...now.experiment, model: ref }, now.model.summary!.dims.nLayers, tokenize, collect);
     now.setExperiment(next);
     if (next.view === 'trace') now.runTrace();
     else if (next.view === 'sweep') now.runSweep();
@@ -70,13 +70,13 @@ function ModelPresets({ m, onError }: { m: BundledModel; onError: (e: string | n
         ))}
         {p.patching.map((t) => (
           <Preset key={`p-${t.name}`} kind="Patching sweep" title={t.name} text={t.note}
-            onOpen={() => go((e, _l, count) => patchingPreset(e, t, count))} />
+            onOpen={() => go((e, _l, tokenize) => patchingPreset(e, t, tokenize))} />
         ))}
         {p.multi_source.map((t) => (
-          <Preset key={`m-${t.name}`} kind="Two sources" title={t.name} text={t.note} onOpen={() => go((e, layers) => multiSourcePreset(e, t, layers))} />
+          <Preset key={`m-${t.name}`} kind="Two sources" title={t.name} text={t.note} onOpen={() => go((e, layers, tokenize) => multiSourcePreset(e, t, layers, tokenize))} />
         ))}
         {p.steering.map((t) => (
-          <Preset key={`s-${t.name}`} kind="Steering" title={t.name} text={t.note} onOpen={() => go((e, _l, count, collect) => steeringPreset(e, t, count, collect))} />
+          <Preset key={`s-${t.name}`} kind="Steering" title={t.name} text={t.note} onOpen={() => go((e, _l, tokenize, collect) => steeringPreset(e, t, tokenize, collect))} />
         ))}
       </ul>
       {p.traces.length > 6 && (

@@ -3,8 +3,8 @@
 import type { Experiment } from '../../link/schema';
 import type { MultiSourcePreset, PatchingPreset, SteeringPreset, TracePreset } from '../../state/catalog';
 
-/** Tokens of a text (the worker's tokenizer), for presets whose locations depend on lengths. */
-export type CountTokens = (text: string) => Promise<number>;
+/** Token ids of a text (the worker's tokenizer), for presets whose locations depend on the tokens. */
+export type Tokenize = (text: string) => Promise<number[]>;
 /** A prompt's block output at one layer and position (a Collect run in the worker). */
 export type CollectVector = (text: string, layer: number, pos: number) => Promise<number[]>;
 
@@ -20,8 +20,21 @@ export function tracePreset(e: Experiment, p: TracePreset, layers: number): Expe
   };
 }
 
-export async function patchingPreset(e: Experiment, p: PatchingPreset, count: CountTokens): Promise<Experiment> {
-  const n = await count(p.base);
+/** The last position where two prompts of the same length differ: the last subject token of a minimal pair. */
+export function lastDifference(a: number[], b: number[]): number {
+  for (let i = Math.min(a.length, b.length) - 1; i >= 0; i--) if (a[i] !== b[i]) return i;
+  return Math.min(a.length, b.length) - 1;
+}
+
+/** A site's position as the manifest names it: a number, "last token" or "last subject token". */
+function sitePosition(position: unknown, base: number[], source: number[]): number {
+  if (typeof position === 'number') return position;
+  return position === 'last subject token' ? lastDifference(base, source) : base.length - 1;
+}
+
+export async function patchingPreset(e: Experiment, p: PatchingPreset, tokenize: Tokenize): Promise<Experiment> {
+  const [base, source] = await Promise.all([tokenize(p.base), tokenize(p.source)]);
+  const at = lastDifference(base, source);
   const layer = p.layer ?? 0;
   return {
     ...e, view: 'sweep',
@@ -29,22 +42,27 @@ export async function patchingPreset(e: Experiment, p: PatchingPreset, count: Co
     intervention: {
       base: p.base, sources: [p.source],
       config: { mode: 'parallel', representations: [{ layer, component: p.component, unit: 'pos', intervention_type: 'VanillaIntervention', group_key: 0 }] },
-      unit_locations: { 'sources->base': [[[[n - 1]]], [[[n - 1]]]] },
+      unit_locations: { 'sources->base': [[[[at]]], [[[at]]]] },
     },
   };
 }
 
-/** Two sources into one base: the first token (the name) from source 0 early and from source 1 in the middle. */
-export function multiSourcePreset(e: Experiment, p: MultiSourcePreset, layers: number): Experiment {
-  const reps = p.sources.map((_, i) => ({
-    layer: i === 0 ? 0 : Math.floor(layers / 2), component: 'block_output', unit: 'pos', intervention_type: 'VanillaIntervention', group_key: i,
+/** Several sources into one base, each at the site the manifest names (one intervention per site, in one run);
+ *  without sites, every source's last subject token at layers spread over the model. */
+export async function multiSourcePreset(e: Experiment, p: MultiSourcePreset, layers: number, tokenize: Tokenize): Promise<Experiment> {
+  const base = await tokenize(p.base);
+  const sources = await Promise.all(p.sources.map(tokenize));
+  const sites = p.sites ?? p.sources.map((_, i) => ({ source: i, layer: Math.floor((i * layers) / Math.max(1, p.sources.length)), position: 'last subject token' }));
+  const reps = sites.map((s) => ({
+    layer: s.layer, component: p.component ?? 'block_output', unit: 'pos', intervention_type: 'VanillaIntervention', group_key: s.source,
   }));
+  const at = sites.map((s) => sitePosition(s.position, base, sources[s.source] ?? base));
   return {
     ...e, view: 'intervene',
     intervention: {
       base: p.base, sources: p.sources,
       config: { mode: 'parallel', representations: reps },
-      unit_locations: { 'sources->base': [reps.map(() => [[0]]), reps.map(() => [[0]])] },
+      unit_locations: { 'sources->base': [at.map((x) => [[x]]), at.map((x) => [[x]])] },
     },
   };
 }
@@ -52,8 +70,8 @@ export function multiSourcePreset(e: Experiment, p: MultiSourcePreset, layers: n
 /** ActAdd: add coefficient × (positive − negative) block outputs at their last tokens to every base position. With
  *  coefficient 1 that is an Addition from source 0 and a Subtraction from source 1 at the same site; otherwise the
  *  scaled difference is computed once and added as a constant source (pyvene's source_representation). */
-export async function steeringPreset(e: Experiment, p: SteeringPreset, count: CountTokens, collect: CollectVector): Promise<Experiment> {
-  const [nb, np, nn] = await Promise.all([count(p.prompt), count(p.positive), count(p.negative)]);
+export async function steeringPreset(e: Experiment, p: SteeringPreset, tokenize: Tokenize, collect: CollectVector): Promise<Experiment> {
+  const [nb, np, nn] = (await Promise.all([tokenize(p.prompt), tokenize(p.positive), tokenize(p.negative)])).map((ids) => ids.length) as [number, number, number];
   const all = Array.from({ length: nb }, (_, i) => i);
   if (p.coefficient !== 1) {
     const [pos, neg] = await Promise.all([collect(p.positive, p.layer, np - 1), collect(p.negative, p.layer, nn - 1)]);
