@@ -1,6 +1,6 @@
 // Every bad experiment gets a coded error that names the field and what was found.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadFixture } from '../test-support/fixtures.js';
+import { loadFixture, maxAbsDiff } from '../test-support/fixtures.js';
 import type { LoadedModel } from '../model/load-model.js';
 import { ExperimentSchema, validateExperiment, type ExperimentInput } from './experiment-schema.js';
 import { runExperiment } from './run-experiment.js';
@@ -100,5 +100,32 @@ describe('plan errors', () => {
     const e = await errorOf(patch);
     expect(e.code).toBe(code);
     expect(e.message).toMatch(message);
+  });
+});
+
+describe('source groups', () => {
+  it('read sources in ascending group-key order, as pyvene does', async () => {
+    const S0 = [5, 6, 7, 8];
+    const S1 = [9, 10, 11, 12];
+    const collect = async (ids: number[]) => (await runExperiment(model, ExperimentSchema.parse({
+      base: { input_ids: ids }, config: { representations: [{ layer: 0, component: 'block_output', intervention_type: 'CollectIntervention' }] }, unit_locations: { base: 1 },
+    }))).collected[0]!.values[0]!;
+    const r = await runExperiment(model, ExperimentSchema.parse({
+      base: { input_ids: [1, 2, 3, 4] }, sources: [{ input_ids: S0 }, { input_ids: S1 }],
+      config: { representations: [
+        { layer: 0, component: 'block_output', group_key: 7 },
+        { layer: 1, component: 'block_input', intervention_type: 'CollectIntervention' },
+        { layer: 0, component: 'mlp_output', group_key: 2 },
+      ] },
+      unit_locations: { 'sources->base': 1 },
+    }));
+    // group 7 is the second key in ascending order (2, 7): it reads sources[1].
+    expect(maxAbsDiff(r.collected[0]!.values[0]!, await collect(S1))).toBeLessThan(1e-6);
+    expect(maxAbsDiff(r.collected[0]!.values[0]!, await collect(S0))).toBeGreaterThan(1e-3);
+    const e = await errorOf((d) => {
+      d.config.representations = [{ layer: 0, component: 'block_output', group_key: 1 }, { layer: 1, component: 'block_output' }];
+      d.sources!.push({ input_ids: [1, 2, 3, 4] });
+    });
+    expect(e.message).toMatch(/every intervention that reads a source needs one/);
   });
 });

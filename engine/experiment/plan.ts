@@ -93,7 +93,7 @@ export function planExperiment(model: LoadedModel, doc: ExperimentDoc, files: Si
   const ctx: PlanContext = {
     model, doc, files, batch, baseIds, sourceIds, serial: doc.config.mode === 'serial',
     locations: normalizeUnitLocations(doc.unit_locations, reps.map((r) => r.unit)),
-    linked: linkedParams(reps), groups: new Map(),
+    linked: linkedParams(reps), groups: sourceGroups(reps), groupCount: 0, keyed: reps.some((r) => r.group_key != null),
   };
   const interventions = reps.map((rep, index) => planIntervention(ctx, rep, index));
   const read = ctx.serial ? reps.length : ctx.groups.size;
@@ -113,8 +113,19 @@ interface PlanContext {
   serial: boolean;
   locations: ReturnType<typeof normalizeUnitLocations>;
   linked: Map<string, Record<string, unknown>>;
-  /** Parallel mode: source group key → source index. */
+  /** Parallel mode: source group key → source index (pre-filled when group keys are used). */
   groups: Map<string, number>;
+  groupCount: number;
+  /** Whether group keys are in use (then every sourced intervention needs one). */
+  keyed: boolean;
+}
+
+/** pyvene reads source i for the i-th group key in ascending order; without group keys, one source per
+ *  intervention in order. */
+function sourceGroups(reps: Representation[]): Map<string, number> {
+  const keys = [...new Set(reps.filter((r) => r.group_key != null).map((r) => r.group_key!))];
+  keys.sort((a, b) => (typeof a === 'number' && typeof b === 'number' ? a - b : String(a).localeCompare(String(b))));
+  return new Map(keys.map((k, i) => [String(k), i]));
 }
 
 function planIntervention(ctx: PlanContext, rep: Representation, index: number): PlannedIntervention {
@@ -170,8 +181,11 @@ function assignSource(ctx: PlanContext, type: InterventionType<Record<string, un
     sourceIndex = index;
     target = index + 1 < ctx.doc.config.representations.length ? index + 1 : 'base';
   } else if (type.needsSource && !constant) {
-    const key = rep.group_key != null ? `g:${rep.group_key}` : `i:${index}`;
-    if (!ctx.groups.has(key)) ctx.groups.set(key, ctx.groups.size);
+    if (ctx.keyed && rep.group_key == null) {
+      throw new PatchbayError('EXPERIMENT_INVALID', 'when any intervention has a group_key, every intervention that reads a source needs one (as in pyvene)', `${path}.group_key`);
+    }
+    const key = rep.group_key != null ? String(rep.group_key) : `#${index}`;
+    if (rep.group_key == null) ctx.groups.set(key, ctx.groupCount++);
     sourceIndex = ctx.groups.get(key)!;
   }
   if (sourceIndex !== null && !ctx.sourceIds[sourceIndex]) {

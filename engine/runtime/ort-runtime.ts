@@ -1,5 +1,5 @@
-// The one module that imports onnxruntime-web: configures it, creates sessions, and queues runs per session
-// (a session runs one request at a time). Stage: runtime. WebGPU in browsers that have an adapter, wasm elsewhere.
+// The one module that imports onnxruntime-web: configures it, creates sessions, and queues every run so that only
+// one executes at a time. Stage: runtime. WebGPU in browsers that have an adapter, wasm elsewhere.
 import * as ort from 'onnxruntime-web';
 import { PatchbayError } from '../errors.js';
 import type { RuntimeModel } from '../onnx/model-file.js';
@@ -18,6 +18,9 @@ export interface RuntimeSettings {
 export type FeedValue = FloatTensor | { int64: BigInt64Array; dims: number[] } | { bool: Uint8Array; dims: number[] };
 
 let configured: RuntimeSettings | undefined;
+/** Every run of every session goes through one queue: onnxruntime-web's WebGPU backend fails ("Session already
+ *  started") when two sessions run at once, and wasm runs on one thread pool anyway. */
+let runQueue: Promise<unknown> = Promise.resolve();
 
 /** Applies settings before the first session; later calls may only change the provider. */
 export function configureRuntime(settings: RuntimeSettings): void {
@@ -44,7 +47,6 @@ export async function webgpuAvailable(): Promise<boolean> {
 }
 
 export class Session {
-  private queue: Promise<unknown> = Promise.resolve();
   private constructor(private readonly inner: ort.InferenceSession, readonly provider: ExecutionProvider) {}
 
   static async create(model: RuntimeModel, provider = runtimeSettings().provider): Promise<Session> {
@@ -64,10 +66,10 @@ export class Session {
   get inputNames(): readonly string[] { return this.inner.inputNames; }
   get outputNames(): readonly string[] { return this.inner.outputNames; }
 
-  /** Runs with the given feeds and returns the requested float outputs. Calls are queued, never concurrent. */
+  /** Runs with the given feeds and returns the requested float outputs. Runs are queued, never concurrent. */
   run(feeds: Record<string, FeedValue>, fetches: string[]): Promise<Record<string, FloatTensor>> {
-    const next = this.queue.then(() => this.runNow(feeds, fetches));
-    this.queue = next.catch(() => undefined);
+    const next = runQueue.then(() => this.runNow(feeds, fetches));
+    runQueue = next.catch(() => undefined);
     return next;
   }
 
@@ -96,7 +98,7 @@ export class Session {
   }
 
   async release(): Promise<void> {
-    await this.queue;
+    await runQueue;
     await this.inner.release();
   }
 }
