@@ -1,4 +1,4 @@
-// `npm run bench:trace [-- --model M.onnx] [--threads 2] [--no-python] [--batched] [--out result.json]`: causal
+// `npm run bench:trace [-- --model M.onnx] [--threads 2] [--torch-threads N] [--no-python] [--batched] [--out F.json]`: causal
 // tracing of a GPT-2-small-sized model (10 tokens, 10 samples, resid + mlp + attn: 360 cells) with Patchbay on
 // onnxruntime-web (wasm, Node), against ROME's loop in PyTorch on the CPU (tools/bench/rome_reference.py, 362 passes
 // of batch 11) on the same weights and noise. Also measures each side's plain MatMul rate. Not a test: numbers go to
@@ -20,6 +20,7 @@ const flag = (name: string) => args.includes(name);
 const value = (name: string, dflt: string) => (args.includes(name) ? args[args.indexOf(name) + 1]! : dflt);
 const file = value('--model', join(REPO_ROOT, 'tools/models/out/gpt2-small-random/onnx/model.onnx'));
 const threads = Number(value('--threads', '2'));
+const torchThreads = Number(value('--torch-threads', String(threads)));
 if (!existsSync(file)) {
   console.error(`no model at ${file}: run \`npm run models:bench\` first`);
   process.exit(1);
@@ -103,7 +104,7 @@ interface PythonOut { scores: Record<string, number[][]>; seconds: number; cpu_s
 
 function runPython(trace: TraceResult): PythonOut {
   const dir = mkdtempSync(join(tmpdir(), 'patchbay-bench-'));
-  const spec = { model: file, input_ids: IDS, subject_range: SUBJECT, answer_id: trace.answer.id, kinds: trace.kinds, window: trace.window, noise: trace.noise.values, threads };
+  const spec = { model: file, input_ids: IDS, subject_range: SUBJECT, answer_id: trace.answer.id, kinds: trace.kinds, window: trace.window, noise: trace.noise.values, threads: torchThreads };
   writeFileSync(join(dir, 'spec.json'), JSON.stringify(spec));
   execFileSync(process.env.PYTHON ?? 'python3', [join(REPO_ROOT, 'tools/bench/rome_reference.py'), join(dir, 'spec.json'), join(dir, 'out.json')], { stdio: 'inherit' });
   return JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')) as PythonOut;
