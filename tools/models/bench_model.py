@@ -43,6 +43,7 @@ def main():
         print(f"[{name}] {sum(p.numel() for p in model.parameters()):,} parameters; exporting", flush=True)
         export(model, family, path, opset=18, batch=1, seq=4, past_len=4)
         cfg = model.config.to_dict()
+        cfg.pop("_name_or_path", None)
         cfg["architectures"] = [type(model).__name__]
         with open(os.path.join(dest, "config.json"), "w") as f:
             json.dump(cfg, f, indent=2, sort_keys=True)

@@ -397,9 +397,13 @@ def package(family, mid):
 
     # config.json: the HF config, plus the 4.x field names for NeoX readers
     cfg_d = cfg.to_dict()
+    cfg_d.pop("_name_or_path", None)  # a local path: not part of the model
     if family == "gpt_neox":
-        cfg_d.setdefault("rotary_pct", 0.25)
-        cfg_d.setdefault("rotary_emb_base", 10000)
+        rope = cfg_d.get("rope_parameters") or {}
+        cfg_d.setdefault("rotary_pct", rope.get("partial_rotary_factor", 0.25))
+        cfg_d.setdefault("partial_rotary_factor", rope.get("partial_rotary_factor", 0.25))
+        cfg_d.setdefault("rotary_emb_base", int(rope.get("rope_theta", 10000)))
+        cfg_d.setdefault("rope_theta", rope.get("rope_theta", 10000.0))
     cfg_d["architectures"] = [type(model).__name__]
     with open(os.path.join(dest, "config.json"), "w") as f:
         json.dump(cfg_d, f, indent=2, sort_keys=True)
