@@ -78,12 +78,12 @@ function maxDiff(a: Record<string, number[][]>, b: Record<string, number[][]>): 
   return m;
 }
 
-describe.each(['tiny-gpt2', 'tiny-gpt-neox'])('causal trace on %s', (name) => {
+describe.each(['tiny-gpt2/model.onnx', 'tiny-gpt-neox/model.onnx', 'tiny-gpt2/model_opset14.onnx'])('causal trace on %s', (name) => {
   let model: LoadedModel;
   let noise: number[][][];
   beforeAll(async () => {
     configureRuntime({ provider: 'wasm', numThreads: 1 });
-    model = await openModel(`${FIXTURES}/${name}/model.onnx`, nodeResolver);
+    model = await openModel(`${FIXTURES}/${name}`, nodeResolver);
     noise = explicitNoise(3, SUBJECT[1] - SUBJECT[0], model.info.dims.dModel);
   });
   afterAll(async () => { await model.graphs.clear(); });

@@ -8,7 +8,7 @@ import { encodeForRuntime } from '../../onnx/model-file.js';
 import { Session, runtimeSettings, type ExecutionProvider, type FeedValue } from '../../runtime/ort-runtime.js';
 import type { FloatTensor } from '../../runtime/tensor.js';
 import { siteId, slotValueNames } from '../../sites/site-id.js';
-import { cutStages, type StageNames } from './stages.js';
+import { ANSWER_INPUT, cutStages, type StageNames } from './stages.js';
 
 export interface StagedModel {
   names: StageNames;
@@ -30,6 +30,8 @@ export interface StageRun {
   pastLength: number;
   /** Slot feeds by graph input name (patchbay.L3.mlp_output.mask …); missing ones are neutral. */
   slots?: Record<string, FloatTensor>;
+  /** Head input: the answer token whose probability ANSWER_PROBABILITY returns. */
+  answer?: number;
   fetch: string[];
 }
 
@@ -88,7 +90,8 @@ export function runStage(model: LoadedModel, staged: StagedModel, session: Sessi
     } else if (residNames.has(name)) {
       if (!run.resid) throw new PatchbayError('RUNTIME_FAILED', `stage input ${name} (the residual) was not given`);
       feeds[name] = run.resid;
-    } else if (name.startsWith('patchbay.')) feeds[name] = run.slots?.[name] ?? NEUTRAL;
+    } else if (name === ANSWER_INPUT) feeds[name] = { int64: BigInt64Array.of(BigInt(run.answer ?? 0)), dims: [1] };
+    else if (name.startsWith('patchbay.')) feeds[name] = run.slots?.[name] ?? NEUTRAL;
     else throw new PatchbayError('MODEL_LAYOUT_UNSUPPORTED', `a trace stage needs an input "${name}" that Patchbay does not know how to feed`);
   }
   return session.run(feeds, run.fetch);

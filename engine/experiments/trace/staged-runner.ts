@@ -7,9 +7,9 @@ import type { LoadedModel } from '../../model/load-model.js';
 import type { FloatTensor } from '../../runtime/tensor.js';
 import type { Cell } from './cells.js';
 import { chunk, freshSegments, layerBatches, leaves, tokenRoots, type Root, type Segment } from './schedule.js';
-import { EMBED_OUTPUT } from './stages.js';
+import { ANSWER_PROBABILITY, EMBED_OUTPUT } from './stages.js';
 import { compileStages, runStage, stageSlot, type StagedModel } from './staged-model.js';
-import { answerProbability, emptyStats, type RowBudget, type TraceStats } from './run-common.js';
+import { emptyStats, type RowBudget, type TraceStats } from './run-common.js';
 import type { TraceBackend } from './backend.js';
 
 export interface StagedContext {
@@ -75,6 +75,17 @@ async function headLogits(ctx: StagedContext, last: Float32Array, rows: number):
   return out.logits!.data;
 }
 
+/** p(answer) of each row of last-token residuals [rows, d], computed in the head graph. */
+async function headProbabilities(ctx: StagedContext, last: Float32Array, rows: number, answer: number): Promise<Float32Array> {
+  const { model, staged } = ctx;
+  const out = await runStage(model, staged, staged.head, {
+    ids: zeros(rows, 1), pastLength: 0, answer, resid: { data: last, dims: [rows, 1, model.info.dims.dModel] }, fetch: [ANSWER_PROBABILITY],
+  });
+  ctx.stats.head_rows += rows;
+  ctx.stats.batches++;
+  return out[ANSWER_PROBABILITY]!.data;
+}
+
 /** [rows, S, d] → [rows, d] at the last position. */
 function lastPositions(resid: Float32Array, rows: number, seq: number, d: number): Float32Array {
   const out = new Float32Array(rows * d);
@@ -130,10 +141,11 @@ export async function traceToken(ctx: StagedContext, t: number, cells: Cell[], w
     throwIfAborted(ctx.signal);
     const last = new Float32Array(part.length * R * d);
     part.forEach((b, i) => last.set(lastPositions(b.resid, R, local, d), i * R * d));
-    const logits = await headLogits(ctx, last, part.length * R);
+    const p = await headProbabilities(ctx, last, part.length * R, answer);
     part.forEach((b, i) => {
-      const p = answerProbability(logits, model.info.dims.vocabSize, answer, i * R, R);
-      for (const cell of b.seg.cells) score(cell, p);
+      let sum = 0;
+      for (let r = 0; r < R; r++) sum += p[i * R + r]!;
+      for (const cell of b.seg.cells) score(cell, sum / R);
     });
     onBatch();
   }

@@ -25,6 +25,10 @@ export interface StageNames {
  *  (NeoX has no position embeddings) the output reads it after the token embedding's slot, noise included. */
 export const EMBED_OUTPUT = 'patchbay.trace.embed_output';
 
+/** Head input: the answer token id (int64 [1]); head output: p(answer) under softmax, [rows, tokens, 1]. */
+export const ANSWER_INPUT = 'patchbay.trace.answer';
+export const ANSWER_PROBABILITY = 'patchbay.trace.p_answer';
+
 export interface StageProtos {
   names: StageNames;
   embed: ModelProto;
@@ -54,7 +58,7 @@ export function cutStages(model: LoadedModel): StageProtos {
   const blocks = Array.from({ length: n }, (_, l) =>
     cut(proto, index, `block ${l}`, [names.residual[l + 1]!, names.present(l).key, names.present(l).value], [names.residual[l]!], aliases(l)));
   const lastKv = cut(proto, index, 'last keys and values', [names.present(n - 1).key, names.present(n - 1).value], [names.residual[n - 1]!], aliases(n - 1));
-  const head = cut(proto, index, 'head', ['logits'], [names.residual[n]!], new Map(residAliases(n)));
+  const head = withAnswerProbability(cut(proto, index, 'head', ['logits'], [names.residual[n]!], new Map(residAliases(n))));
   const embed = withOutputAlias(cut(proto, index, 'embed', [names.residual[0]!], [], new Map()), names.residual[0]!, EMBED_OUTPUT);
   checkWeightsDisjoint([embed, ...blocks, head], tokenEmbedding);
   return { names, embed, blocks, lastKv, head };
@@ -128,6 +132,28 @@ function cut(proto: ModelProto, index: GraphIndex, what: string, outputs: string
     sparse_initializer: [],
   };
   return { ...proto, graph };
+}
+
+/** Adds p(answer) = exp(logit[answer] − logsumexp(logits)) as a second head output, so a run returns one number
+ *  per row instead of a row of the vocabulary. */
+function withAnswerProbability(proto: ModelProto): ModelProto {
+  const g = proto.graph;
+  const p = 'patchbay.trace.head';
+  const opset = proto.opset_import.find((o) => !o.domain)?.version ?? 18;
+  const axes = int64Tensor(`${p}/axes`, [-1]);
+  // ReduceLogSumExp takes its axes as an input from opset 18 on, as an attribute before.
+  const lse: NodeProto = opset >= 18
+    ? { name: `${p}/LogSumExp`, op_type: 'ReduceLogSumExp', input: ['logits', axes.name], output: [`${p}/lse`], attribute: [{ name: 'keepdims', type: 2, i: 1 }] }
+    : { name: `${p}/LogSumExp`, op_type: 'ReduceLogSumExp', input: ['logits'], output: [`${p}/lse`], attribute: [{ name: 'keepdims', type: 2, i: 1 }, { name: 'axes', type: 7, ints: [-1] }] };
+  const nodes: NodeProto[] = [
+    lse,
+    { name: `${p}/Gather`, op_type: 'Gather', input: ['logits', ANSWER_INPUT], output: [`${p}/answer_logit`], attribute: [{ name: 'axis', type: 2, i: -1 }] },
+    { name: `${p}/Sub`, op_type: 'Sub', input: [`${p}/answer_logit`, `${p}/lse`], output: [`${p}/log_p`], attribute: [] },
+    { name: `${p}/Exp`, op_type: 'Exp', input: [`${p}/log_p`], output: [ANSWER_PROBABILITY], attribute: [] },
+  ];
+  const answer: ValueInfo = { name: ANSWER_INPUT, type: { tensor_type: { elem_type: DataType.INT64 } } };
+  return { ...proto, graph: { ...g, node: [...g.node, ...nodes], initializer: [...g.initializer, ...(opset >= 18 ? [axes] : [])],
+    input: [...g.input, answer], output: [...g.output, floatInput(ANSWER_PROBABILITY)] } };
 }
 
 function withOutputAlias(proto: ModelProto, value: string, alias: string): ModelProto {
