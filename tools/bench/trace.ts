@@ -30,6 +30,8 @@ const IDS = [464, 4687, 38420, 293, 318, 5140, 287, 262, 1748, 286];
 const SUBJECT: [number, number] = [1, 4];
 
 const loadBefore = loadavg()[0];
+let peakRss = 0;
+const rssTimer = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss); }, 50);
 configureRuntime({ provider: 'wasm', numThreads: threads });
 const wasmMatmul = await matmulRate(1024, 768, 3072);
 const loadStart = performance.now();
@@ -40,6 +42,7 @@ const dims = model.info.dims;
 const base: TraceOptions = { inputIds: IDS, subjectRange: SUBJECT, samples: 10, kinds: ['resid', 'mlp', 'attn'], window: 10, returnNoise: true };
 const staged = await timed({ ...base, strategy: 'staged' });
 const batched = flag('--batched') ? await timed({ ...base, strategy: 'batched' }) : null;
+clearInterval(rssTimer);
 const python = flag('--no-python') ? null : runPython(staged.result);
 
 const report = {
@@ -47,6 +50,8 @@ const report = {
   /** Other processes compete for the cores; the 1-minute load average before and after, for reading the times. */
   load_average: [loadBefore, loadavg()[0]],
   wasm_matmul_gflops: wasmMatmul,
+  /** Node's peak resident memory over loading and tracing (model bytes, onnxruntime's heap, activations). */
+  patchbay_peak_rss_mb: Math.round(peakRss / 2 ** 20),
   patchbay: summary(staged, dims),
   patchbay_batched: batched && summary(batched, dims),
   pytorch: python && {
