@@ -72,8 +72,9 @@ async function openBackend(model: LoadedModel, opts: TraceOptions, inputs: Trace
       onCompile: (done) => io.onProgress?.({ stage: 'compile', done, total }),
     });
   } catch (e) {
-    // Graphs without a per-layer key/value cache (legacy merged decoders) cannot be cut: trace them whole.
-    if (strategy === 'auto' && isPatchbayError(e) && e.code === 'CONFIG_UNSUPPORTED') return batched();
+    // Graphs without a per-layer key/value cache (legacy merged decoders) cannot be cut, and a stage onnxruntime
+    // rejects is a cut gone wrong: trace those whole.
+    if (strategy === 'auto' && isPatchbayError(e) && (e.code === 'CONFIG_UNSUPPORTED' || e.code === 'RUNTIME_FAILED')) return batched();
     throw e;
   }
 }
