@@ -1,7 +1,7 @@
 // The intervention builder in the browser: build an interchange intervention by clicking (a site, then tokens),
 // run it and check the next-token table against the engine in Node; paste a pyvene config and see it applied;
 // paste a broken document and see the problem at its JSON path.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Download, type Page } from '@playwright/test';
 import { runExperiment } from '../engine/experiment/run-experiment';
 import { validateExperiment } from '../engine/experiment/experiment-schema';
 import { appUrl, openBundled, screen, shot, watchErrors } from './support/app';
@@ -55,8 +55,25 @@ test('an interchange intervention built by clicking matches the engine', async (
   for (const t of expected.intervened.top_k) {
     await expect(table.locator(`tr[data-token-id="${t.id}"] [data-col="after"]`)).toContainText(t.prob >= 0.001 ? t.prob.toFixed(3) : t.prob.toExponential(1));
   }
+  // The same experiment for pyvene: a script naming the same site, unit and locations, and pyvene's config.json.
+  const script = page.waitForEvent('download');
+  await page.getByTestId('export-python').click();
+  const py = await readDownload(await script);
+  expect(py).toContain('pv.RepresentationConfig(layer=1, component="block_output", unit="pos", max_number_of_units=1, intervention_type=pv.VanillaIntervention');
+  expect(py).toContain('unit_locations = {"sources->base": ([[[6]]], [[[6]]])}');
+  const config = page.waitForEvent('download');
+  await page.getByTestId('export-pyvene-config').click();
+  const saved = JSON.parse(await readDownload(await config));
+  expect(saved.representations[0].slice(0, 4)).toEqual([1, 'block_output', 'pos', 1]);
+  expect(saved.intervention_types).toEqual(["<class 'pyvene.models.interventions.VanillaIntervention'>"]);
   expect(errors).toEqual([]);
 });
+
+async function readDownload(d: Download): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of (await d.createReadStream())!) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
 
 test('a pasted pyvene config is applied, and a broken one is explained', async ({ page }) => {
   await page.goto(appUrl());

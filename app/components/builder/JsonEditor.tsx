@@ -2,8 +2,23 @@
 // pyvene IntervenableConfig) is validated as you type, with each problem shown at its JSON path, and applied when valid.
 import { useEffect, useRef, useState } from 'react';
 import type { ValidationIssue } from '../../../engine/experiment/experiment-schema';
+import { ExperimentSchema } from '../../../engine/experiment/experiment-schema';
+import { exportPyveneConfig } from '../../../engine/experiment/pyvene-config';
+import { exportPython } from '../../../engine/experiment/export-python';
+import { download } from '../heatmap/export';
 import { importDocument } from './import-doc';
 import { compactJson } from './compact-json';
+
+/** The document in pyvene's terms: its saved config.json, or a runnable script for the PyTorch model. */
+function exportForPyvene(doc: Record<string, unknown>, as: 'config' | 'script'): string | null {
+  const parsed = ExperimentSchema.safeParse(doc);
+  if (!parsed.success) return null;
+  try {
+    return as === 'config' ? JSON.stringify(exportPyveneConfig(parsed.data), null, 2) : exportPython(parsed.data);
+  } catch (e) {
+    return `# ${(e as Error).message}\n`;
+  }
+}
 
 export function JsonEditor({ doc, onApply }: { doc: Record<string, unknown>; onApply: (doc: Record<string, unknown>) => void }) {
   const pretty = compactJson(doc);
@@ -68,6 +83,10 @@ export function JsonEditor({ doc, onApply }: { doc: Record<string, unknown>; onA
       <div className="row">
         <button type="button" className="btn btn-small" onClick={() => { const p = compactJson(doc); applied.current = p; setText(p); setErrors([]); }}>Format</button>
         <button type="button" className="btn btn-small" onClick={() => void navigator.clipboard?.writeText(text)}>Copy</button>
+        <button type="button" className="btn btn-small" disabled={errors.length > 0} data-testid="export-pyvene-config"
+          onClick={() => { const t = exportForPyvene(doc, 'config'); if (t) download('config.json', t, 'application/json'); }}>pyvene config.json</button>
+        <button type="button" className="btn btn-small" disabled={errors.length > 0} data-testid="export-python"
+          onClick={() => { const t = exportForPyvene(doc, 'script'); if (t) download('experiment.py', t, 'text/x-python'); }}>Export as Python</button>
       </div>
     </div>
   );
