@@ -18,6 +18,7 @@ sys.path.insert(0, HERE)
 
 import check_sites  # noqa: E402
 from export_onnx import export  # noqa: E402
+from check_trace import subject_span  # noqa: E402  (token range [a, b) of the subject)
 
 TOL = 1e-4
 DISPLAY = {"gpt2": "GPT-2", "gpt_neox": "Pythia (GPT-NeoX)"}
@@ -226,15 +227,6 @@ def choose_patching(model, tok, facts, traces):
         if len(out) >= 4:
             break
     return out
-
-
-def subject_span(tok, prompt, subject):
-    """token range [a, b) of the subject inside the prompt (by character offsets)."""
-    enc = tok.encode(prompt)
-    start = prompt.index(subject)
-    end = start + len(subject)
-    toks = [i for i, (s, e) in enumerate(enc.offsets) if e > start and s < end]
-    return toks[0], toks[-1] + 1
 
 
 @torch.no_grad()
