@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { REPO_ROOT, bundledIds } from '../engine/io/node-resolver.js';
+import { REPO_ROOT, bundledIds } from '../engine/load/node-resolver.js';
 import { TESTDATA, fixtureReference, maxAbsDiff } from '../engine/test-support/fixtures.js';
 
 const run = promisify(execFile);

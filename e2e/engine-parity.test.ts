@@ -6,7 +6,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { existsSync, createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { BUNDLED_DIR, REPO_ROOT } from '../engine/io/node-resolver.js';
+import { BUNDLED_DIR, REPO_ROOT } from '../engine/load/node-resolver.js';
 import { readFileSync } from 'node:fs';
 import { TESTDATA, loadFixture, maxAbsDiff } from '../engine/test-support/fixtures.js';
 import { ExperimentSchema } from '../engine/experiment/experiment-schema.js';

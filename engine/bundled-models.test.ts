@@ -4,8 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BUNDLED_DIR, bundledIds, nodeResolver } from './io/node-resolver.js';
-import { openModel } from './model/open-model.js';
+import { BUNDLED_DIR, bundledIds, nodeResolver } from './load/node-resolver.js';
+import { openModel } from './load/open-model.js';
 import { forward } from './run/forward.js';
 import { configureRuntime } from './runtime/ort-runtime.js';
 import { maxAbsDiff } from './test-support/fixtures.js';

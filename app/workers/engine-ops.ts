@@ -1,6 +1,6 @@
 // The experiments the worker runs on the loaded model, by name: causal trace, intervention experiment, patching
 // sweep. Each takes (model, input, { onProgress, signal }) and returns plain data that survives structuredClone.
-import type { LoadedModel } from '../../engine/model/load-model';
+import type { LoadedModel } from '../../engine/load/load-model';
 import { runExperiment, type ExperimentProgress, type ExperimentResult } from '../../engine/experiment/run-experiment';
 import { validateExperiment } from '../../engine/experiment/experiment-schema';
 import { softmax } from '../../engine/experiment/top-k';

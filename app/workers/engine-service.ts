@@ -1,7 +1,7 @@
 // The engine as the worker serves it: one loaded model, the runtime settings, and one method per UI operation.
 // Long operations take a request id (for abort) and a progress callback (a Comlink.proxy from the UI).
 import { fetchModelFiles } from '../../engine/model/fetch-model-files';
-import { loadModel, type LoadedModel } from '../../engine/model/load-model';
+import { loadModel, type LoadedModel } from '../../engine/load/load-model';
 import { httpAccess } from '../../engine/io/http-access';
 import { memoryAccess, type FileAccess } from '../../engine/io/file-access';
 import { configureRuntime, runtimeSettings, webgpuAvailable } from '../../engine/runtime/ort-runtime';

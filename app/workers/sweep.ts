@@ -1,7 +1,7 @@
 // The patching sweep as the worker runs it: patch the source run's activation into the base run at every
 // (layer, position) of one component and score each cell. One batched runExperiment per layer (a row per position).
 // Stage: experiments (app side, built on the engine's runExperiment).
-import type { LoadedModel } from '../../engine/model/load-model';
+import type { LoadedModel } from '../../engine/load/load-model';
 import { runExperiment } from '../../engine/experiment/run-experiment';
 import { validateExperiment } from '../../engine/experiment/experiment-schema';
 import { PatchbayError, throwIfAborted } from '../../engine/errors';

@@ -1,6 +1,6 @@
 // Causal tracing as the worker runs it: turns the UI's trace settings (the experiment slice's `trace`) into the
 // engine's causalTrace options and returns its result. Stage: experiments (adapter only; the math is the engine's).
-import type { LoadedModel } from '../../engine/model/load-model';
+import type { LoadedModel } from '../../engine/load/load-model';
 import { causalTrace, type TraceKind, type TraceOptions, type TraceProgress, type TraceResult } from '../../engine/experiments/causal-trace';
 import { PatchbayError } from '../../engine/errors';
 import type { TraceSettings } from '../link/schema';

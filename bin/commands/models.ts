@@ -1,6 +1,6 @@
 // `patchbay models`: lists the bundled models with their facts.
 import type { Command } from 'commander';
-import { bundledIds, bundledManifest } from '../../engine/io/node-resolver.js';
+import { bundledIds, bundledManifest } from '../../engine/load/node-resolver.js';
 
 export function registerModels(program: Command): void {
   program

@@ -1,7 +1,7 @@
 // Shared by CLI commands: configure the wasm runtime and open a model reference on this machine.
-import { bundledIds, nodeResolver } from '../../engine/io/node-resolver.js';
-import { openModel } from '../../engine/model/open-model.js';
-import type { LoadedModel } from '../../engine/model/load-model.js';
+import { bundledIds, nodeResolver } from '../../engine/load/node-resolver.js';
+import { openModel } from '../../engine/load/open-model.js';
+import type { LoadedModel } from '../../engine/load/load-model.js';
 import type { ModelVariant } from '../../engine/model/model-ref.js';
 import { configureRuntime } from '../../engine/runtime/ort-runtime.js';
 

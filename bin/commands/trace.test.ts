@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../../engine/io/node-resolver.js';
+import { REPO_ROOT } from '../../engine/load/node-resolver.js';
 
 const run = promisify(execFile);
 const FIXTURE = '/work/shared/testdata/onnx-real/generated/tiny-gpt2/model.onnx';

@@ -3,8 +3,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { PatchbayError } from '../../engine/errors.js';
 import { causalTrace, type TraceKind, type TraceOptions, type TraceProgress } from '../../engine/experiments/causal-trace.js';
-import { bundledIds, nodeResolver } from '../../engine/io/node-resolver.js';
-import { openModel } from '../../engine/model/open-model.js';
+import { bundledIds, nodeResolver } from '../../engine/load/node-resolver.js';
+import { openModel } from '../../engine/load/open-model.js';
 import { configureRuntime } from '../../engine/runtime/ort-runtime.js';
 
 interface TraceFlags {

@@ -2,7 +2,7 @@
 // window.patchbayRun(provider, modelBase, doc) opens a model over HTTP and runs an experiment document.
 import { httpAccess } from '../../engine/io/http-access.js';
 import { fetchModelFiles } from '../../engine/model/fetch-model-files.js';
-import { loadModel, type LoadedModel } from '../../engine/model/load-model.js';
+import { loadModel, type LoadedModel } from '../../engine/load/load-model.js';
 import { ExperimentSchema } from '../../engine/experiment/experiment-schema.js';
 import { runExperiment } from '../../engine/experiment/run-experiment.js';
 import { configureRuntime, webgpuAvailable, type ExecutionProvider } from '../../engine/runtime/ort-runtime.js';

@@ -1,8 +1,8 @@
 // The engine in Node, as the browser tests' reference: the same model, options and code path the worker runs,
 // computed with onnxruntime-web's Node build (wasm). Expected values come from here, never from fixtures.
-import { openModel } from '../../engine/model/open-model';
-import { bundledIds, nodeResolver } from '../../engine/io/node-resolver';
-import type { LoadedModel } from '../../engine/model/load-model';
+import { openModel } from '../../engine/load/open-model';
+import { bundledIds, nodeResolver } from '../../engine/load/node-resolver';
+import type { LoadedModel } from '../../engine/load/load-model';
 
 const cache = new Map<string, Promise<LoadedModel>>();
 

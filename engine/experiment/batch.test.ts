@@ -2,7 +2,7 @@
 // per-example locations). Each row must equal the same experiment run on that row alone.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadFixture, maxAbsDiff } from '../test-support/fixtures.js';
-import type { LoadedModel } from '../model/load-model.js';
+import type { LoadedModel } from '../load/load-model.js';
 import { ExperimentSchema, type ExperimentInput } from './experiment-schema.js';
 import { runExperiment } from './run-experiment.js';
 

@@ -1,7 +1,7 @@
 // Every bad experiment gets a coded error that names the field and what was found.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadFixture, maxAbsDiff } from '../test-support/fixtures.js';
-import type { LoadedModel } from '../model/load-model.js';
+import type { LoadedModel } from '../load/load-model.js';
 import { ExperimentSchema, validateExperiment, type ExperimentInput } from './experiment-schema.js';
 import { runExperiment } from './run-experiment.js';
 import { interventionTypeName } from '../interventions/registry.js';

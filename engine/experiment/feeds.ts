@@ -1,7 +1,7 @@
 // Slot feeds for one run: every planned intervention that targets this run writes its locations into the slot
 // inputs of its site (affine mask/source, a projection term, or the skip mask) for each row of the batch, starting
 // at a chosen batch row; other rows stay neutral. Stage: plan → runs.
-import type { LoadedModel } from '../model/load-model.js';
+import type { LoadedModel } from '../load/load-model.js';
 import { jointProjectionValueNames, projectionValueNames, slotValueNames } from '../sites/site-id.js';
 import { COMPONENT_INFO } from '../sites/components.js';
 import type { FloatTensor } from '../runtime/tensor.js';

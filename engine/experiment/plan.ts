@@ -2,7 +2,7 @@
 // normalised locations per row, who reads which source and writes into which input (parallel groups or serial
 // hops), constant sources, subspaces and projection bases, each checked against the model. Stage: plan.
 import { PatchbayError } from '../errors.js';
-import type { LoadedModel } from '../model/load-model.js';
+import type { LoadedModel } from '../load/load-model.js';
 import { isComponent, COMPONENT_INFO, type Component } from '../sites/components.js';
 import { siteId, type SiteRef } from '../sites/site-id.js';
 import { lookupIntervention } from '../interventions/registry.js';

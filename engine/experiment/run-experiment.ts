@@ -2,7 +2,7 @@
 // activations (clean in parallel mode; each hop patched into the next in serial mode), then one base pass over the
 // batch twice — the first N rows untouched (original), the next N intervened. Stage: runs → results.
 import { throwIfAborted } from '../errors.js';
-import type { LoadedModel } from '../model/load-model.js';
+import type { LoadedModel } from '../load/load-model.js';
 import { forward } from '../run/forward.js';
 import type { SlotSpec } from '../compile/instrument.js';
 import type { CompiledGraph } from '../compile/graph-cache.js';

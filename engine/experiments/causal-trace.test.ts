@@ -3,9 +3,9 @@
 // GPT-NeoX exports (no tokenizer: input ids and a subject range).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { causalTrace, type TraceOptions, type TraceResult } from './causal-trace.js';
-import type { LoadedModel } from '../model/load-model.js';
-import { openModel } from '../model/open-model.js';
-import { bundledIds, nodeResolver } from '../io/node-resolver.js';
+import type { LoadedModel } from '../load/load-model.js';
+import { openModel } from '../load/open-model.js';
+import { bundledIds, nodeResolver } from '../load/node-resolver.js';
 import { configureRuntime } from '../runtime/ort-runtime.js';
 import { forward } from '../run/forward.js';
 import type { FloatTensor } from '../runtime/tensor.js';

@@ -3,7 +3,7 @@
 // clean value, averaged over the corrupted samples. Batched: many cells per onnxruntime run. Stage: experiments.
 // Semantics, defaults, the JSON format and performance: docs/causal-tracing.md.
 import { PatchbayError, isPatchbayError, throwIfAborted } from '../errors.js';
-import type { LoadedModel } from '../model/load-model.js';
+import type { LoadedModel } from '../load/load-model.js';
 import type { FloatTensor } from '../runtime/tensor.js';
 import type { TraceBackend } from './trace/backend.js';
 import { batchedBackend } from './trace/batched-runner.js';

@@ -3,7 +3,7 @@
 // broadcasting shorthands, multi-position pairs and subspaces.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadFixture, maxAbsDiff } from '../test-support/fixtures.js';
-import type { LoadedModel } from '../model/load-model.js';
+import type { LoadedModel } from '../load/load-model.js';
 import { ExperimentSchema, type ExperimentInput } from '../experiment/experiment-schema.js';
 import { runExperiment } from '../experiment/run-experiment.js';
 import { INTERVENTION_TYPES } from './registry.js';

@@ -4,7 +4,7 @@
 // subspaces; partitions; attention-weight patches.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadFixture, maxAbsDiff } from '../test-support/fixtures.js';
-import type { LoadedModel } from '../model/load-model.js';
+import type { LoadedModel } from '../load/load-model.js';
 import { ExperimentSchema, type ExperimentInput } from '../experiment/experiment-schema.js';
 import { runExperiment } from '../experiment/run-experiment.js';
 import { lookupIntervention } from './registry.js';

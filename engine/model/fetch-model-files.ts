@@ -4,7 +4,7 @@ import { PatchbayError } from '../errors.js';
 import type { FileAccess, LoadProgress } from '../io/file-access.js';
 import { decodeModel } from '../onnx/model-file.js';
 import { variantSuffix, type ModelVariant } from './model-ref.js';
-import type { ModelFiles } from './load-model.js';
+import type { ModelFiles } from './model-types.js';
 
 export interface FetchOptions {
   /** An explicit graph file (relative to the access root); otherwise the hub layouts are tried. */

@@ -9,3 +9,15 @@ export interface ModelDims {
   dMlp: number;
   vocabSize: number;
 }
+
+export interface ModelFiles {
+  /** Display name: bundled id, repo id, file name. */
+  name: string;
+  model: Uint8Array;
+  config?: Record<string, unknown>;
+  tokenizer?: unknown;
+  tokenizerConfig?: unknown;
+  /** External weight files the graph names (model.onnx_data), by file name. */
+  externalFiles?: Map<string, Uint8Array>;
+}
+

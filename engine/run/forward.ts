@@ -1,7 +1,7 @@
 // One forward pass of a compiled graph over a batch of token rows, with slot feeds. Binds the export's inputs by
 // name (input_ids, attention_mask, position_ids, empty past_key_values.*), feeds neutral values to slots it is not
 // given, and returns the requested outputs. Stage: runs.
-import type { LoadedModel } from '../model/load-model.js';
+import type { LoadedModel } from '../load/load-model.js';
 import type { CompiledGraph } from '../compile/graph-cache.js';
 import { parseSiteId, siteId, siteIdOfSlotValue, slotValueNames } from '../sites/site-id.js';
 import { rowGeometry } from '../sites/row-geometry.js';

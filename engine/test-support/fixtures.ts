@@ -1,8 +1,8 @@
 // Test helpers: the exporter-made fixtures in ../shared/testdata/onnx-real and their PyTorch reference values.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../io/node-resolver.js';
-import { loadModel, type LoadedModel } from '../model/load-model.js';
+import { REPO_ROOT } from '../load/node-resolver.js';
+import { loadModel, type LoadedModel } from '../load/load-model.js';
 import { configureRuntime } from '../runtime/ort-runtime.js';
 
 export const TESTDATA = join(REPO_ROOT, '../shared/testdata/onnx-real');

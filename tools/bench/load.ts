@@ -3,8 +3,8 @@
 // `npm run models:bench` (12 layers, d 768, vocab 50257, random weights). Not a test: numbers go to docs/.
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../../engine/io/node-resolver.js';
-import { loadModel } from '../../engine/model/load-model.js';
+import { REPO_ROOT } from '../../engine/load/node-resolver.js';
+import { loadModel } from '../../engine/load/load-model.js';
 import { encodeForRuntime } from '../../engine/onnx/model-file.js';
 import { instrument, type SlotSpec } from '../../engine/compile/instrument.js';
 import { configureRuntime, Session } from '../../engine/runtime/ort-runtime.js';

@@ -7,7 +7,7 @@ import { encodeForRuntime } from '../../onnx/model-file.js';
 import { Session } from '../../runtime/ort-runtime.js';
 import { lastTokenLogits } from './stages.js';
 import { throwIfAborted } from '../../errors.js';
-import type { LoadedModel } from '../../model/load-model.js';
+import type { LoadedModel } from '../../load/load-model.js';
 import { forward } from '../../run/forward.js';
 import type { FloatTensor } from '../../runtime/tensor.js';
 import { siteId, slotValueNames } from '../../sites/site-id.js';

@@ -1,9 +1,9 @@
 // The trace's pure parts: subject ranges found as ROME finds them, the answer token, noise specs, ROME's window
 // formula, and the branch trees of the staged schedule.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { bundledIds, nodeResolver } from '../../io/node-resolver.js';
-import type { LoadedModel } from '../../model/load-model.js';
-import { openModel } from '../../model/open-model.js';
+import { bundledIds, nodeResolver } from '../../load/node-resolver.js';
+import type { LoadedModel } from '../../load/load-model.js';
+import { openModel } from '../../load/open-model.js';
 import { allCells, windowLayers } from './cells.js';
 import { embeddingStd, parseNoiseSpec } from './noise.js';
 import { findTokenRange, resolveAnswer, resolveInputs } from './options.js';

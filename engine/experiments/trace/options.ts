@@ -1,7 +1,7 @@
 // Causal tracing's options, their defaults and validation, and how they become concrete inputs: token ids, the
 // subject's token range (found as ROME's find_token_range finds it), the answer token. Stage: plan (for the trace).
 import { PatchbayError } from '../../errors.js';
-import type { LoadedModel } from '../../model/load-model.js';
+import type { LoadedModel } from '../../load/load-model.js';
 import type { TextTokenizer } from '../../tokenizer.js';
 
 export const TRACE_KINDS = ['resid', 'mlp', 'attn'] as const;

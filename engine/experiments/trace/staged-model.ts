@@ -3,7 +3,7 @@
 // a batch: residual rows in, residual rows out. Stage: compile → runs (for the trace).
 import { instrument, type SlotSpec } from '../../compile/instrument.js';
 import { PatchbayError, throwIfAborted } from '../../errors.js';
-import type { LoadedModel } from '../../model/load-model.js';
+import type { LoadedModel } from '../../load/load-model.js';
 import { encodeForRuntime } from '../../onnx/model-file.js';
 import { Session, runtimeSettings, type ExecutionProvider, type FeedValue } from '../../runtime/ort-runtime.js';
 import type { FloatTensor } from '../../runtime/tensor.js';

@@ -3,7 +3,7 @@
 // first restored layer on, over the tokens from the restored one on, with the corrupted keys/values as the past.
 // Stage: runs → results (for the trace).
 import { throwIfAborted } from '../../errors.js';
-import type { LoadedModel } from '../../model/load-model.js';
+import type { LoadedModel } from '../../load/load-model.js';
 import type { FloatTensor } from '../../runtime/tensor.js';
 import type { Cell } from './cells.js';
 import { chunk, freshSegments, layerBatches, leaves, tokenRoots, type Root, type Segment } from './schedule.js';

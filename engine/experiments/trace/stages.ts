@@ -8,7 +8,7 @@
 // rotary tables) come along; where they read only the *shape* of a tensor from another stage (the token
 // embeddings, layer 0's past), the Shape node is pointed at this stage's tensor of the same shape instead.
 import { PatchbayError } from '../../errors.js';
-import type { LoadedModel } from '../../model/load-model.js';
+import type { LoadedModel } from '../../load/load-model.js';
 import { GraphIndex } from '../../onnx/graph-index.js';
 import type { Graph, ModelProto, NodeProto, TensorProto, ValueInfo } from '../../onnx/onnx-schema.js';
 import { DataType } from '../../onnx/onnx-schema.js';

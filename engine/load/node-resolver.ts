@@ -4,9 +4,9 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PatchbayError } from '../errors.js';
-import type { AccessResolver } from '../model/open-model.js';
-import { folderAccess } from './node-access.js';
-import { httpAccess } from './http-access.js';
+import type { AccessResolver } from './open-model.js';
+import { folderAccess } from '../io/node-access.js';
+import { httpAccess } from '../io/http-access.js';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const BUNDLED_DIR = join(REPO_ROOT, 'public/models');

@@ -1,9 +1,9 @@
 // Opens a model from a reference string: resolves it, fetches its files through the FileAccess the host provides
 // (Node: folders and fetch; browser: fetch with a cache, dropped Files), and loads it. Stage: model.
 import type { FileAccess, LoadProgress } from '../io/file-access.js';
-import { fetchModelFiles } from './fetch-model-files.js';
+import { fetchModelFiles } from '../model/fetch-model-files.js';
 import { loadModel, type LoadedModel } from './load-model.js';
-import { parseModelRef, type ModelRef, type ModelVariant } from './model-ref.js';
+import { parseModelRef, type ModelRef, type ModelVariant } from '../model/model-ref.js';
 
 /** How a host reaches the files of a reference: the access root and, for a loose .onnx file, its name. */
 export type AccessResolver = (ref: ModelRef) => Promise<{ access: FileAccess; modelFile?: string }>;

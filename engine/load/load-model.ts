@@ -7,19 +7,10 @@ import { PatchbayError } from '../errors.js';
 import { findSites, type SiteMap } from '../sites/find-sites.js';
 import { createTokenizer, type TextTokenizer } from '../tokenizer.js';
 import { GraphCache } from '../compile/graph-cache.js';
-import { detectFamily, describeDims, type HfConfig } from './describe.js';
-import type { Family, ModelDims } from './model-types.js';
+import { detectFamily, describeDims } from '../model/describe.js';
+import type { Family, ModelDims, ModelFiles } from '../model/model-types.js';
 
-export interface ModelFiles {
-  /** Display name: bundled id, repo id, file name. */
-  name: string;
-  model: Uint8Array;
-  config?: HfConfig;
-  tokenizer?: unknown;
-  tokenizerConfig?: unknown;
-  /** External weight files the graph names (model.onnx_data), by file name. */
-  externalFiles?: Map<string, Uint8Array>;
-}
+export type { ModelFiles };
 
 /** Facts about a model, safe to send across the worker boundary. */
 export interface ModelInfo {
