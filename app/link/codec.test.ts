@@ -3,7 +3,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { decode, encode, MAX_JSON_BYTES } from './codec';
+import { decode, encode, jsonDepth, MAX_JSON_BYTES, MAX_JSON_DEPTH } from './codec';
 import { CURRENT_VERSION, defaultExperiment, type Experiment } from './schema';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
@@ -124,5 +124,27 @@ describe('link codec', () => {
     const d = decode(raw(bomb));
     expect(d.ok).toBe(false);
     if (!d.ok) expect(d.error.message).toMatch(/more data/);
+  });
+
+  it('refuses the 2,000-level unit_locations link (the one that blanked the app) with a clear message', () => {
+    let deep: unknown = 6;
+    for (let i = 0; i < 2000; i++) deep = [deep];
+    const e = typical();
+    e.intervention = { ...e.intervention, unit_locations: { 'sources->base': deep } };
+    const link = encode(e);
+    expect(link.length).toBeLessThan(1000);
+    const d = decode(link);
+    expect(d.ok).toBe(false);
+    if (!d.ok) {
+      expect(d.error.code).toBe('LINK_INVALID');
+      expect(d.error.message).toMatch(/nests 2003 levels deep; experiments nest at most 32/);
+    }
+  });
+
+  it('measures JSON depth outside strings only, and accepts the nesting real experiments use', () => {
+    expect(jsonDepth('{"a": "[[[[{{{{", "b": [[1], {"c": "\\"}]}')).toBe(3);
+    expect(jsonDepth('6')).toBe(0);
+    expect(jsonDepth(JSON.stringify(typical()))).toBeLessThanOrEqual(MAX_JSON_DEPTH);
+    expect(decode(encode(typical())).ok).toBe(true);
   });
 });

@@ -11,6 +11,8 @@ export type DecodeResult = { ok: true; value: Experiment } | { ok: false; error:
 /** Limits: a link longer than this is not ours; a payload inflating past this is a zip bomb or garbage. */
 export const MAX_LINK_CHARS = 32_000;
 export const MAX_JSON_BYTES = 256 * 1024;
+/** No experiment nests deeper than this (pyvene's unit_locations need ~8 levels); deeper is hostile or garbage. */
+export const MAX_JSON_DEPTH = 32;
 const CODEC = '1';
 
 export function encode(experiment: Experiment): string {
@@ -38,11 +40,17 @@ function decodeUnsafe(text: string): DecodeResult {
   const raw = inflateLimited(bytes);
   if (raw === 'too-big') return fail('LINK_CORRUPT', 'the link expands to more data than any experiment has');
   if (!raw) return fail('LINK_CORRUPT', 'the link is damaged (its compressed data is cut short or altered)');
+  let jsonText: string;
   let json: unknown;
   try {
-    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(raw));
+    jsonText = new TextDecoder('utf-8', { fatal: true }).decode(raw);
+    json = JSON.parse(jsonText);
   } catch {
     return fail('LINK_CORRUPT', 'the link is damaged (its contents are not valid JSON)');
+  }
+  const depth = jsonDepth(jsonText);
+  if (depth > MAX_JSON_DEPTH) {
+    return fail('LINK_INVALID', `the link's experiment nests ${depth} levels deep; experiments nest at most ${MAX_JSON_DEPTH}`);
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) return fail('LINK_INVALID', 'the link does not hold an experiment');
   const migrated = migrate(json as Record<string, unknown>);
@@ -53,6 +61,23 @@ function decodeUnsafe(text: string): DecodeResult {
   const final = ExperimentSchema.safeParse(migrated.value);
   if (!final.success) return fail('LINK_INVALID', 'the link\'s experiment does not match this version of Patchbay');
   return { ok: true, value: final.data };
+}
+
+/** The deepest nesting of brackets and braces in valid JSON text, counted without recursion. */
+export function jsonDepth(json: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < json.length; i++) {
+    const c = json.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) max = Math.max(max, ++depth);
+    else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return max;
 }
 
 function fail(code: LinkErrorCode, message: string): DecodeResult {

@@ -20,3 +20,20 @@ describe('compactJson', () => {
     expect(s.split('\n').length).toBeLessThan(10);
   });
 });
+
+describe('compactJson on hostile nesting', () => {
+  it('prints 2,000 levels of nested arrays without overflowing the stack, and parses back', () => {
+    let v: unknown = 6;
+    for (let i = 0; i < 2000; i++) v = [v];
+    const doc = { unit_locations: { 'sources->base': v } };
+    const s = compactJson(doc);
+    expect(JSON.parse(s)).toEqual(doc);
+  });
+  it('still breaks lines in the shallow part of a deep value', () => {
+    let v: unknown = 'x'.repeat(80);
+    for (let i = 0; i < 100; i++) v = [v];
+    const s = compactJson({ a: v, b: 'y'.repeat(70) });
+    expect(s.split('\n').length).toBeGreaterThan(20);
+    expect(JSON.parse(s)).toEqual({ a: v, b: 'y'.repeat(70) });
+  });
+});

@@ -1,10 +1,20 @@
 // JSON for reading: like JSON.stringify(v, null, 2), but arrays and objects that fit on one line stay on one line,
-// so pyvene's deeply nested unit_locations read as [[[[6]]], [[[6]]]] rather than twenty lines.
+// so pyvene's deeply nested unit_locations read as [[[[6]]], [[[6]]]] rather than twenty lines. Structures nested
+// deeper than MAX_PRETTY_DEPTH print on one line (a hostile document may nest thousands of levels: no recursion then).
+
+/** Below this many levels of indentation, the rest of a value is printed flat (iteratively). */
+export const MAX_PRETTY_DEPTH = 24;
 
 export function compactJson(value: unknown, width = 64, indent = ''): string {
-  const flat = JSON.stringify(value);
+  let flat: string | undefined;
+  try {
+    flat = JSON.stringify(value);
+  } catch {
+    return '"(this value is nested too deeply to show)"';
+  }
   if (flat === undefined) return 'null';
-  if (flat.length + indent.length <= width || typeof value !== 'object' || value === null) return spaced(flat, value);
+  const tooDeep = indent.length >= 2 * MAX_PRETTY_DEPTH;
+  if (tooDeep || flat.length + indent.length <= width || typeof value !== 'object' || value === null) return spaced(flat, value);
   const inner = `${indent}  `;
   if (Array.isArray(value) && value.every((v) => v === null || typeof v !== 'object')) {
     // A long list of numbers or strings: as many per line as fit.
