@@ -4,17 +4,16 @@ import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
+import { securityHeaders } from './tools/security-headers';
 
 const ORT_DIST = resolve(import.meta.dirname, 'node_modules/onnxruntime-web/dist');
 /** What the default onnxruntime-web entry (WebGPU via JSEP + wasm) loads from ort.env.wasm.wasmPaths: the wasm
  *  binary and its Emscripten glue (which also starts ORT's thread workers). */
 const ORT_FILES = ['ort-wasm-simd-threaded.jsep.wasm', 'ort-wasm-simd-threaded.jsep.mjs'];
 
-const isolation = {
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Embedder-Policy': 'require-corp',
-  'Cross-Origin-Resource-Policy': 'same-origin',
-};
+/** Cross-origin isolation (wasm threads) and the security headers (CSP, no framing, nosniff): docs/security.md. */
+const devHeaders = securityHeaders('dev');
+const prodHeaders = securityHeaders('prod');
 
 /** Serves /ort/<file> from node_modules in dev and copies the files into dist/ort/ at build. */
 function ortWasm(): Plugin {
@@ -26,7 +25,8 @@ function ortWasm(): Plugin {
         if (!ORT_FILES.includes(file)) return next();
         // This middleware runs before Vite's own, which add server.headers: ORT's thread workers start from the .mjs,
         // and a worker without COEP is not cross-origin isolated (it never gets the shared memory, and hangs).
-        for (const [k, v] of Object.entries(isolation)) res.setHeader(k, v);
+        // A worker's CSP is the one its script is served with, so these carry the security headers too.
+        for (const [k, v] of Object.entries(devHeaders)) res.setHeader(k, v);
         res.setHeader('Content-Type', file.endsWith('.wasm') ? 'application/wasm' : 'text/javascript');
         createReadStream(resolve(ORT_DIST, file)).pipe(res);
       });
@@ -56,8 +56,8 @@ const ortChunk = { codeSplitting: { groups: [{ name: 'ort', test: /node_modules[
 
 export default defineConfig({
   plugins: [react(), ortWasm()],
-  server: { headers: isolation },
-  preview: { headers: isolation },
+  server: { headers: devHeaders },
+  preview: { headers: prodHeaders },
   optimizeDeps: { exclude: ['onnxruntime-web'] },
   // bundlerTimings: the worker's import.meta.url transform is slow (ORT is large) and says so on every build.
   build: { target: 'es2022', chunkSizeWarningLimit: 2000, rolldownOptions: { output: ortChunk, checks: { bundlerTimings: false } } },

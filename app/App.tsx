@@ -6,7 +6,9 @@ import { selectClassroom, selectExperiment, selectView } from './state/experimen
 import { selectModel } from './state/model-slice';
 import { selectApproval, selectLinkError } from './state/view-slice';
 import { shareUrl } from './state/url-sync';
-import type { View } from './link/schema';
+import { defaultExperiment, type View } from './link/schema';
+import type { Store } from './state/types';
+import { ErrorBoundary } from './components/common/ErrorBoundary';
 import { ModelScreen } from './components/model/ModelScreen';
 import { TraceScreen } from './components/trace/TraceScreen';
 import { BuilderScreen } from './components/builder/BuilderScreen';
@@ -28,6 +30,16 @@ const SCREENS: Record<View, () => ReactNode> = {
   sweep: () => <SweepScreen />,
   classroom: () => <ClassroomScreen />,
 };
+
+/** What "Reset this screen" restores after a screen failed to draw (the rest of the experiment is kept). */
+function resetFor(view: View, s: Store): (() => void) | undefined {
+  const d = defaultExperiment();
+  if (view === 'intervene') return () => s.setIntervention(d.intervention);
+  if (view === 'trace') return () => s.patchTrace(d.trace);
+  if (view === 'sweep') return () => s.patchSweep(d.sweep);
+  if (view === 'classroom') return () => s.patchClassroom(d.classroom);
+  return undefined;
+}
 
 export function App() {
   const view = useStore(selectView);
@@ -58,7 +70,10 @@ export function App() {
       </header>
       <Banners />
       <main id="main" className="main" tabIndex={-1}>
-        {SCREENS[view]()}
+        <ErrorBoundary key={view} where={`The ${TABS.find((t) => t.view === view)?.label ?? view} screen`}
+          onReset={resetFor(view, useStore.getState())} resetLabel="Reset this screen's settings">
+          {SCREENS[view]()}
+        </ErrorBoundary>
       </main>
     </div>
   );

@@ -3,6 +3,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { ErrorBoundary } from './components/common/ErrorBoundary';
 import { useStore } from './state/store';
 import { startUrlSync } from './state/url-sync';
 import './styles/base.css';
@@ -10,6 +11,6 @@ import './styles/components.css';
 import './styles/screens.css';
 
 const root = createRoot(document.getElementById('root')!);
-root.render(<StrictMode><App /></StrictMode>);
+root.render(<StrictMode><ErrorBoundary where="Patchbay"><App /></ErrorBoundary></StrictMode>);
 
 void useStore.getState().loadCatalog().then(() => startUrlSync());

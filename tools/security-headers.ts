@@ -1,0 +1,56 @@
+// The HTTP headers every Patchbay page and script is served with: cross-origin isolation (wasm threads) and the
+// security headers (CSP, no framing, no sniffing). One table for `npm run dev`, `npm start` (vite preview) and the
+// static deployment's public/_headers (a test keeps that file equal to renderHeadersFile()). See docs/security.md.
+
+/** Where model files may be downloaded from. Approvals are per origin and decided at run time in the app
+ *  (app/state/approvals.ts), which a static header cannot list: the CSP therefore allows any https origin (plus
+ *  loopback http for local model servers) and the app's approval gate decides which of them is actually fetched. */
+const MODEL_DOWNLOADS = ['https:', 'http://localhost:*', 'http://127.0.0.1:*'];
+
+function csp(mode: 'dev' | 'prod'): string {
+  const directives: Record<string, string[]> = {
+    'default-src': ["'self'"],
+    // 'wasm-unsafe-eval': compiling onnxruntime's WebAssembly. No 'unsafe-eval', no inline scripts in the build;
+    // the dev server injects React's hot-reload preamble inline, so dev alone allows 'unsafe-inline'.
+    'script-src': ["'self'", "'wasm-unsafe-eval'", ...(mode === 'dev' ? ["'unsafe-inline'"] : [])],
+    // The engine's module worker and onnxruntime's thread workers are scripts of our origin; blob: for runtimes
+    // that start workers from object URLs.
+    'worker-src': ["'self'", 'blob:'],
+    'connect-src': ["'self'", 'blob:', 'data:', ...MODEL_DOWNLOADS, ...(mode === 'dev' ? ['ws:'] : [])],
+    // The build's CSS is a file, and React and d3 set styles through the CSSOM (which CSP allows); the dev
+    // server injects CSS as <style> elements, so dev alone allows 'unsafe-inline'.
+    'style-src': ["'self'", ...(mode === 'dev' ? ["'unsafe-inline'"] : [])],
+    'img-src': ["'self'", 'data:', 'blob:'],
+    'font-src': ["'self'"],
+    'object-src': ["'none'"],
+    'base-uri': ["'none'"],
+    'form-action': ["'none'"],
+    'frame-src': ["'none'"],
+    'frame-ancestors': ["'none'"],
+  };
+  return Object.entries(directives).map(([k, v]) => `${k} ${v.join(' ')}`).join('; ');
+}
+
+/** Cross-origin isolation: SharedArrayBuffer for onnxruntime's wasm threads. */
+export const ISOLATION_HEADERS: Record<string, string> = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
+export function securityHeaders(mode: 'dev' | 'prod'): Record<string, string> {
+  return {
+    ...ISOLATION_HEADERS,
+    'Content-Security-Policy': csp(mode),
+    'X-Frame-Options': 'DENY',
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), payment=(), usb=()',
+  };
+}
+
+/** public/_headers (Netlify / Cloudflare Pages format): the production headers for every path. */
+export function renderHeadersFile(): string {
+  const lines = Object.entries(securityHeaders('prod')).map(([k, v]) => `  ${k}: ${v}`);
+  return `# Generated from tools/security-headers.ts (see docs/security.md); keep equal (a test checks).\n/*\n${lines.join('\n')}\n`;
+}
