@@ -1,0 +1,128 @@
+// Generation with interventions: the original and the intervened continuation of one prompt, token by token, as two
+// rows of each pass. Greedy or seeded sampling; the key/value cache where the graph has one (each pass then feeds
+// one new token and the previous presents), full recompute otherwise. An experiment's interventions apply on the
+// prompt, at every decoding position, or both (generate/step-feeds.ts). Stage: runs → results.
+import { PatchbayError, throwIfAborted } from '../errors.js';
+import type { LoadedModel } from '../load/load-model.js';
+import type { FloatTensor } from '../runtime/tensor.js';
+import type { SideFiles } from '../interventions/params.js';
+import { seededRng, type Rng } from '../util/random.js';
+import { forward } from '../run/forward.js';
+import type { ExperimentDoc } from '../experiment/experiment-schema.js';
+import { planExperiment, type Plan } from '../experiment/plan.js';
+import { projectionTerms } from '../experiment/feeds.js';
+import { slotSpecs } from '../experiment/run-experiment.js';
+import { graphCache, type CompiledGraph } from '../compile/graph-cache.js';
+import { checkSampling, chooseToken, type SamplingOptions } from './generate/sampling.js';
+import { cacheNames, decodeStep, type CacheNames } from './generate/decode-step.js';
+import { placeInterventions, stepFeeds, type GenerationIntervention, type InterveneOn, type Window } from './generate/step-feeds.js';
+
+export type { InterveneOn } from './generate/step-feeds.js';
+
+export interface GenerateOptions extends SamplingOptions {
+  maxNewTokens: number;
+  interveneOn: InterveneOn;
+  /** Seeds the sampler (both continuations draw the same numbers, so an idle intervention reproduces the original). */
+  seed?: number;
+  /** 'off' recomputes the whole sequence every step even when the graph has a cache. */
+  cache?: 'auto' | 'off';
+}
+
+export interface GeneratedToken { id: number; text: string | null; prob: number }
+
+export interface Continuation {
+  ids: number[];
+  /** The generated tokens decoded together (null without a tokenizer). */
+  text: string | null;
+  tokens: GeneratedToken[];
+}
+
+export interface GenerateResult {
+  prompt_ids: number[];
+  original: Continuation;
+  intervened: Continuation;
+  /** Whether passes after the first fed one token and the key/value cache. */
+  cached: boolean;
+}
+
+export type GenerateProgress =
+  | { stage: 'compile' | 'sources'; done: number; total: number }
+  | { stage: 'token'; step: number; total: number; original: GeneratedToken; intervened: GeneratedToken };
+
+export interface GenerateIo {
+  onProgress?: (p: GenerateProgress) => void;
+  signal?: AbortSignal;
+  files?: SideFiles;
+}
+
+interface Loop {
+  model: LoadedModel;
+  graph: CompiledGraph;
+  cache: CacheNames | null;
+  gis: GenerationIntervention[];
+  terms: ReturnType<typeof projectionTerms>;
+  opts: GenerateOptions;
+  noise: Rng;
+}
+
+/** Generates from the document's base (one prompt) with its interventions; the document's own sources are read once. */
+export async function generate(model: LoadedModel, doc: ExperimentDoc, opts: GenerateOptions, io: GenerateIo = {}): Promise<GenerateResult> {
+  checkSampling(opts);
+  if (!Number.isInteger(opts.maxNewTokens) || opts.maxNewTokens < 1) throw new PatchbayError('INPUT_INVALID', `max new tokens ${opts.maxNewTokens} is not a whole number ≥ 1`);
+  if (doc.config.mode === 'serial') throw new PatchbayError('CONFIG_UNSUPPORTED', 'serial mode is not supported while generating; run it with `patchbay run`', 'config.mode');
+  const plan = planExperiment(model, doc, io.files);
+  const prompt = plan.baseIds[0]!;
+  checkContext(model, prompt.length + opts.maxNewTokens - 1);
+  io.onProgress?.({ stage: 'compile', done: 0, total: 1 });
+  const graph = await graphCache(model).get(slotSpecs(plan));
+  const sources = await readSources(model, graph, plan, io);
+  const loop: Loop = {
+    model, graph, cache: opts.cache === 'off' ? null : cacheNames(graph), opts, noise: seededRng(doc.options.seed),
+    gis: placeInterventions(model, plan, sources, opts.interveneOn), terms: projectionTerms(plan.interventions),
+  };
+  const rows = [[...prompt], [...prompt]];
+  const rngs = [seededRng(opts.seed ?? 0), seededRng(opts.seed ?? 0)];
+  const tokens: GeneratedToken[][] = [[], []];
+  let past: Record<string, FloatTensor> | undefined;
+  for (let step = 0; step < opts.maxNewTokens; step++) {
+    throwIfAborted(io.signal);
+    const T = rows[0]!.length;
+    const w: Window = loop.cache && step > 0 ? { start: T - 1, length: 1, promptLength: prompt.length } : { start: 0, length: T, promptLength: prompt.length };
+    const ids = rows.map((r) => r.slice(w.start));
+    const feeds = stepFeeds(model, loop.gis, loop.terms, w, opts.interveneOn, 2, 1, loop.noise);
+    const out = await decodeStep(model, graph, { ids, pastLength: w.start, past, feeds, cache: loop.cache, signal: io.signal });
+    past = out.present;
+    const V = model.info.dims.vocabSize;
+    for (let r = 0; r < 2; r++) {
+      const choice = chooseToken(out.logits.data.subarray(r * V, (r + 1) * V), opts, rngs[r]!);
+      rows[r]!.push(choice.id);
+      tokens[r]!.push({ id: choice.id, text: model.tokenizer?.decode([choice.id]) ?? null, prob: choice.prob });
+    }
+    io.onProgress?.({ stage: 'token', step, total: opts.maxNewTokens, original: tokens[0]!.at(-1)!, intervened: tokens[1]!.at(-1)! });
+  }
+  const continuation = (r: number): Continuation => {
+    const ids = tokens[r]!.map((t) => t.id);
+    return { ids, text: model.tokenizer?.decode(ids) ?? null, tokens: tokens[r]! };
+  };
+  return { prompt_ids: prompt, original: continuation(0), intervened: continuation(1), cached: loop.cache !== null };
+}
+
+/** Each source's values at the sites that read it (parallel mode: clean runs). */
+async function readSources(model: LoadedModel, graph: CompiledGraph, plan: Plan, io: GenerateIo): Promise<Record<string, FloatTensor>[]> {
+  const out: Record<string, FloatTensor>[] = [];
+  for (let s = 0; s < plan.sourceIds.length; s++) {
+    io.onProgress?.({ stage: 'sources', done: s, total: plan.sourceIds.length });
+    const sites = [...new Set(plan.interventions.filter((iv) => iv.sourceIndex === s).map((iv) => iv.siteId))];
+    const run = await forward(model, graph, { ids: [plan.sourceIds[s]![0]!], collect: sites, logits: 'none', signal: io.signal });
+    out.push(run.collected);
+  }
+  return out;
+}
+
+/** The longest sequence a pass will see must fit the model's position embeddings. */
+function checkContext(model: LoadedModel, longest: number): void {
+  const limit = (model.info.dims as { contextLength?: number }).contextLength;
+  if (limit && longest > limit) {
+    throw new PatchbayError('INPUT_INVALID', `prompt + new tokens need ${longest + 1} positions; the model has ${limit}: shorten the prompt or ask for fewer tokens`);
+  }
+}
