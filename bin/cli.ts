@@ -6,8 +6,9 @@ import { registerModels } from './commands/models.js';
 import { registerTrace } from './commands/trace.js';
 import { registerRun } from './commands/run.js';
 import { registerPyvene } from './commands/pyvene.js';
+import { registerGenerate } from './commands/generate.js';
 
-const COMMANDS = [registerModels, registerRun, registerPyvene, registerTrace];
+const COMMANDS = [registerModels, registerRun, registerPyvene, registerTrace, registerGenerate];
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('patchbay')
