@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { PatchbayError } from '../../engine/errors.js';
 import type { LoadedModel } from '../../engine/load/load-model.js';
 import type { ExperimentDoc } from '../../engine/experiment/experiment-schema.js';
-import { generate, type Continuation, type InterveneOn } from '../../engine/experiments/generate.js';
+import { endOfText, generate, type Continuation, type InterveneOn } from '../../engine/experiments/generate.js';
 import { parseSteerSpec } from '../../engine/experiments/generate/steer-spec.js';
 import { steeringExperiment, steeringVectors } from '../../engine/experiments/generate/steering.js';
 import { openForCli } from './open.js';
@@ -14,7 +14,7 @@ import { readDocument, readSideFiles } from './document.js';
 
 interface GenerateFlags {
   model?: string; prompt?: string; maxNewTokens: string; experiment?: string; steer?: string; interveneOn: string;
-  seed?: string; temperature?: string; topK?: string; topP?: string; json?: boolean; threads?: string; variant?: string;
+  seed?: string; temperature?: string; topK?: string; topP?: string; json?: boolean; stopAtEos?: boolean; threads?: string; variant?: string;
 }
 
 export function registerGenerate(program: Command): void {
@@ -31,6 +31,7 @@ export function registerGenerate(program: Command): void {
     .option('--temperature <t>', 'sampling temperature (0 = greedy)')
     .option('--top-k <k>', 'sample from the k most likely tokens')
     .option('--top-p <p>', 'sample from the smallest set of tokens with probability ≥ p')
+    .option('--stop-at-eos', 'end a continuation at <|endoftext|>')
     .option('--json', 'print JSON: {prompt_ids, original: {ids, text}, intervened: {ids, text}}')
     .option('--variant <v>', 'graph variant: fp32, quantized, int8, q4', 'fp32')
     .option('--threads <n>', 'wasm threads', '2')
@@ -48,6 +49,7 @@ export function registerGenerate(program: Command): void {
       const result = await generate(model, doc, {
         maxNewTokens: int(flags.maxNewTokens, '--max-new-tokens'), interveneOn: flags.interveneOn as InterveneOn,
         seed: int(flags.seed ?? '0', '--seed'), temperature: num(flags.temperature), topK: flags.topK === undefined ? undefined : int(flags.topK, '--top-k'), topP: num(flags.topP),
+        stopTokens: flags.stopAtEos ? [endOfText(model)].filter((t) => t !== undefined) : undefined,
       }, { files: exp ? await readSideFiles(exp, flags.experiment!) : undefined });
       const brief = (c: Continuation) => ({ ids: c.ids, text: c.text ?? '' });
       if (flags.json) {

@@ -143,3 +143,15 @@ describe('generate', () => {
     });
   }
 });
+
+describe('generate: stop tokens', () => {
+  it('a continuation ends at its stop token; the other goes on', async () => {
+    const model = loadFixture('tiny-gpt2');
+    const free = await generate(model, steerDoc(PROMPT, STEER, 40), greedy('both', 8));
+    const stop = free.original.ids[2]!;
+    const r = await generate(model, steerDoc(PROMPT, STEER, 40), { ...greedy('both', 8), stopTokens: [stop] });
+    expect(r.original.ids).toEqual(free.original.ids.slice(0, free.original.ids.indexOf(stop) + 1));
+    const cut = free.intervened.ids.indexOf(stop);
+    expect(r.intervened.ids).toEqual(cut >= 0 ? free.intervened.ids.slice(0, cut + 1) : free.intervened.ids);
+  });
+});

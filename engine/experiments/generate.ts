@@ -26,6 +26,8 @@ export interface GenerateOptions extends SamplingOptions {
   seed?: number;
   /** 'off' recomputes the whole sequence every step even when the graph has a cache. */
   cache?: 'auto' | 'off';
+  /** A continuation ends after it emits one of these tokens (e.g. end of text); generation ends when both have. */
+  stopTokens?: number[];
 }
 
 export interface GeneratedToken { id: number; text: string | null; prob: number }
@@ -47,7 +49,8 @@ export interface GenerateResult {
 
 export type GenerateProgress =
   | { stage: 'compile' | 'sources'; done: number; total: number }
-  | { stage: 'token'; step: number; total: number; original: GeneratedToken; intervened: GeneratedToken };
+  /** After each step: both continuations so far (a few dozen tokens: cheap to send across the worker boundary). */
+  | { stage: 'token'; step: number; total: number; original: GeneratedToken[]; intervened: GeneratedToken[] };
 
 export interface GenerateIo {
   onProgress?: (p: GenerateProgress) => void;
@@ -65,7 +68,8 @@ interface Loop {
   noise: Rng;
 }
 
-/** Generates from the document's base (one prompt) with its interventions; the document's own sources are read once. */
+/** Generates from the document's base (one prompt) with its interventions; the document's own sources are read once.
+ *  The end-of-text token of GPT-2 / Pythia tokenizers: endOfText(model). */
 export async function generate(model: LoadedModel, doc: ExperimentDoc, opts: GenerateOptions, io: GenerateIo = {}): Promise<GenerateResult> {
   checkSampling(opts);
   if (!Number.isInteger(opts.maxNewTokens) || opts.maxNewTokens < 1) throw new PatchbayError('INPUT_INVALID', `max new tokens ${opts.maxNewTokens} is not a whole number ≥ 1`);
@@ -83,8 +87,10 @@ export async function generate(model: LoadedModel, doc: ExperimentDoc, opts: Gen
   const rows = [[...prompt], [...prompt]];
   const rngs = [seededRng(opts.seed ?? 0), seededRng(opts.seed ?? 0)];
   const tokens: GeneratedToken[][] = [[], []];
+  const stops = new Set(opts.stopTokens ?? []);
+  const ended = [false, false];
   let past: Record<string, FloatTensor> | undefined;
-  for (let step = 0; step < opts.maxNewTokens; step++) {
+  for (let step = 0; step < opts.maxNewTokens && !(ended[0] && ended[1]); step++) {
     throwIfAborted(io.signal);
     const T = rows[0]!.length;
     const w: Window = loop.cache && step > 0 ? { start: T - 1, length: 1, promptLength: prompt.length } : { start: 0, length: T, promptLength: prompt.length };
@@ -95,10 +101,12 @@ export async function generate(model: LoadedModel, doc: ExperimentDoc, opts: Gen
     const V = model.info.dims.vocabSize;
     for (let r = 0; r < 2; r++) {
       const choice = chooseToken(out.logits.data.subarray(r * V, (r + 1) * V), opts, rngs[r]!);
-      rows[r]!.push(choice.id);
+      rows[r]!.push(choice.id); // an ended row keeps decoding (rows of a pass share a length); its tokens are dropped
+      if (ended[r]) continue;
       tokens[r]!.push({ id: choice.id, text: model.tokenizer?.decode([choice.id]) ?? null, prob: choice.prob });
+      ended[r] = stops.has(choice.id);
     }
-    io.onProgress?.({ stage: 'token', step, total: opts.maxNewTokens, original: tokens[0]!.at(-1)!, intervened: tokens[1]!.at(-1)! });
+    io.onProgress?.({ stage: 'token', step, total: opts.maxNewTokens, original: tokens[0]!.slice(), intervened: tokens[1]!.slice() });
   }
   const continuation = (r: number): Continuation => {
     const ids = tokens[r]!.map((t) => t.id);
@@ -123,6 +131,12 @@ async function readSources(model: LoadedModel, graph: CompiledGraph, plan: Plan,
 function checkContext(model: LoadedModel, longest: number): void {
   const limit = (model.info.dims as { contextLength?: number }).contextLength;
   if (limit && longest > limit) {
-    throw new PatchbayError('INPUT_INVALID', `prompt + new tokens need ${longest + 1} positions; the model has ${limit}: shorten the prompt or ask for fewer tokens`);
+    throw new PatchbayError('INPUT_INVALID', `prompt + new tokens need ${longest} positions; the model has ${limit}: shorten the prompt or ask for fewer tokens`);
   }
+}
+
+/** The id of "<|endoftext|>" when the tokenizer has it as one token (GPT-2 and Pythia tokenizers do). */
+export function endOfText(model: LoadedModel): number | undefined {
+  const ids = model.tokenizer?.encode('<|endoftext|>');
+  return ids?.length === 1 ? ids[0] : undefined;
 }
