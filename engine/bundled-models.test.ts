@@ -9,6 +9,7 @@ import { openModel } from './load/open-model.js';
 import { forward } from './run/forward.js';
 import { configureRuntime } from './runtime/ort-runtime.js';
 import { maxAbsDiff } from './test-support/fixtures.js';
+import { graphCache } from './compile/graph-cache.js';
 
 interface Reference {
   prompts: { text: string; input_ids: number[]; last_logits: number[] }[];
@@ -28,7 +29,7 @@ describe('bundled models', () => {
   it.each(language)('%s matches its PyTorch reference (1e-4) and knows its facts', async (id) => {
     const model = await openModel(id, nodeResolver, { bundledIds: bundledIds() });
     const ref = read<Reference>(id, 'reference.json');
-    const graph = await model.graphs.get([]);
+    const graph = await graphCache(model).get([]);
     const full = await forward(model, graph, { ids: ref.full.input_ids, logits: 'all' });
     expect(maxAbsDiff(full.logits!.data, ref.full.logits.flat(2))).toBeLessThan(1e-4);
     for (const p of ref.prompts) {

@@ -13,6 +13,7 @@ import { runOps } from './engine-ops';
 import type {
   ExecutionProvider, ModelSummary, OpenProgress, OpenRequest, Prediction, Result, RuntimeFacts, Tokenized,
 } from './protocol';
+import { graphCache } from '../../engine/compile/graph-cache';
 
 type Progress<T> = (p: T) => void;
 
@@ -106,10 +107,10 @@ export class EngineService {
         const loaded = loadModel(files);
         if (signal.aborted) throw new PatchbayError('ABORTED', 'loading was cancelled');
         return await this.sessions.run(async () => {
-          await this.model?.graphs.clear();
+          await (this.model && graphCache(this.model).clear());
           this.model = loaded;
           report({ status: 'stage', message: 'creating an onnxruntime session' });
-          await loaded.graphs.get([]);
+          await graphCache(loaded).get([]);
           return this.summary();
         });
       } finally {
@@ -148,8 +149,8 @@ export class EngineService {
       return this.sessions.run(async () => {
         await this.ensureConfigured(provider);
         if (!this.model) return null;
-        await this.model.graphs.clear();
-        await this.model.graphs.get([]);
+        await graphCache(this.model).clear();
+        await graphCache(this.model).get([]);
         return this.summary();
       });
     });
@@ -176,7 +177,7 @@ export class EngineService {
       const tok = this.tokenizer();
       const ids = tok.encode(text);
       if (ids.length === 0) throw new PatchbayError('INPUT_INVALID', 'the prompt has no tokens');
-      const out = await this.sessions.run(async () => forward(m, await m.graphs.get([]), { ids: [ids], logits: 'last' }));
+      const out = await this.sessions.run(async () => forward(m, await graphCache(m).get([]), { ids: [ids], logits: 'last' }));
       const probs = softmax(out.logits!.data);
       const order = topK(probs, k);
       return { ids, tokens: tok.tokenTexts(ids), top: order.map((i) => ({ id: i, token: tok.decode([i]), prob: probs[i]! })) };

@@ -4,10 +4,10 @@ import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { PatchbayError } from '../../engine/errors.js';
 import { runExperiment } from '../../engine/experiment/run-experiment.js';
-import { openForCli } from './open.js';
+import { openForCli, RUNTIME_OPTION, THREADS_OPTION } from './open.js';
 import { readDocument, readSideFiles } from './document.js';
 
-interface RunFlags { out?: string; fullLogits?: boolean; model?: string; threads?: string; variant?: string; topK?: string }
+interface RunFlags { out?: string; fullLogits?: boolean; model?: string; threads?: string; runtime?: string; variant?: string; topK?: string }
 
 export function registerRun(program: Command): void {
   program
@@ -19,7 +19,8 @@ export function registerRun(program: Command): void {
     .option('--model <ref>', 'model reference (overrides the document\'s "model")')
     .option('--variant <v>', 'graph variant: fp32, quantized, int8, q4', 'fp32')
     .option('--top-k <k>', 'how many next tokens to list')
-    .option('--threads <n>', 'wasm threads', '2')
+    .option(...THREADS_OPTION)
+    .option(...RUNTIME_OPTION)
     .action(async (file: string, flags: RunFlags) => {
       const doc = await readDocument(file);
       if (flags.fullLogits) doc.options.full_logits = true;

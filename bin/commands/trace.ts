@@ -5,7 +5,8 @@ import { PatchbayError } from '../../engine/errors.js';
 import { causalTrace, type TraceKind, type TraceOptions, type TraceProgress } from '../../engine/experiments/causal-trace.js';
 import { bundledIds, nodeResolver } from '../../engine/load/node-resolver.js';
 import { openModel } from '../../engine/load/open-model.js';
-import { configureRuntime } from '../../engine/runtime/ort-runtime.js';
+import { configureCliRuntime, RUNTIME_OPTION, THREADS_OPTION } from './open.js';
+import { graphCache } from '../../engine/compile/graph-cache.js';
 
 interface TraceFlags {
   model: string;
@@ -29,6 +30,7 @@ interface TraceFlags {
   batchRows?: string;
   memoryMb?: string;
   threads: string;
+  runtime: string;
   saveNoise?: string;
   out?: string;
   progress?: boolean;
@@ -58,12 +60,13 @@ export function registerTrace(program: Command): void {
     .option('--strategy <s>', 'auto | staged | batched', 'auto')
     .option('--batch-rows <n>', 'rows per run (default: from the memory budget)')
     .option('--memory-mb <n>', 'memory budget per run in MB', '256')
-    .option('--threads <n>', 'onnxruntime wasm threads', '2')
+    .option(...THREADS_OPTION)
+    .option(...RUNTIME_OPTION)
     .option('--save-noise <file.json>', 'also write the noise values used')
     .option('--out <file.json>', 'write the trace here instead of stdout')
     .option('--progress', 'print progress on stderr')
     .action(async (flags: TraceFlags) => {
-      configureRuntime({ provider: 'wasm', numThreads: int(flags.threads, '--threads') });
+      configureCliRuntime(flags);
       const opts = traceOptions(flags);
       const model = await openModel(flags.model, nodeResolver, { bundledIds: bundledIds() });
       const result = await causalTrace(model, opts, { onProgress: flags.progress ? printProgress : undefined });
@@ -72,7 +75,7 @@ export function registerTrace(program: Command): void {
       const json = `${JSON.stringify(result)}\n`;
       if (flags.out) writeFileSync(flags.out, json);
       else process.stdout.write(json);
-      await model.graphs.clear();
+      await graphCache(model).clear();
     });
 }
 

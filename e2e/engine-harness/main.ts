@@ -6,6 +6,7 @@ import { loadModel, type LoadedModel } from '../../engine/load/load-model.js';
 import { ExperimentSchema } from '../../engine/experiment/experiment-schema.js';
 import { runExperiment } from '../../engine/experiment/run-experiment.js';
 import { configureRuntime, webgpuAvailable, type ExecutionProvider } from '../../engine/runtime/ort-runtime.js';
+import { graphCache } from '../../engine/compile/graph-cache.js';
 
 declare global {
   interface Window {
@@ -23,7 +24,7 @@ window.patchbayRun = async (provider, modelBase, doc, modelFile = 'model.onnx') 
     model = loadModel(await fetchModelFiles(httpAccess(modelBase), modelBase, { modelFile }));
     models.set(modelBase, model);
   }
-  const graph = await model.graphs.get([], provider);
+  const graph = await graphCache(model).get([], provider);
   const result = await runExperiment(model, ExperimentSchema.parse(doc));
   return { provider: graph.session.provider, ...result };
 };

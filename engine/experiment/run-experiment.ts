@@ -5,7 +5,7 @@ import { throwIfAborted } from '../errors.js';
 import type { LoadedModel } from '../load/load-model.js';
 import { forward } from '../run/forward.js';
 import type { SlotSpec } from '../compile/instrument.js';
-import type { CompiledGraph } from '../compile/graph-cache.js';
+import { graphCache, type CompiledGraph } from '../compile/graph-cache.js';
 import { siteId } from '../sites/site-id.js';
 import type { FloatTensor } from '../runtime/tensor.js';
 import type { SideFiles } from '../interventions/params.js';
@@ -58,7 +58,7 @@ interface RunContext { model: LoadedModel; plan: Plan; graph: CompiledGraph; ter
 export async function runExperiment(model: LoadedModel, doc: ExperimentDoc, opts: RunOptions = {}): Promise<ExperimentResult> {
   const plan = planExperiment(model, doc, opts.files);
   opts.onProgress?.({ stage: 'compile', done: 0, total: 1 });
-  const graph = await model.graphs.get(slotSpecs(plan));
+  const graph = await graphCache(model).get(slotSpecs(plan));
   const ctx: RunContext = { model, plan, graph, terms: projectionTerms(plan.interventions), rng: seededRng(doc.options.seed), opts };
   const total = plan.sourceIds.length + 1;
   const N = plan.batch;

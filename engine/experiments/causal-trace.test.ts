@@ -14,8 +14,10 @@ import { seededRng } from '../util/random.js';
 import { KIND_COMPONENT, restoredLayers, type Cell } from './trace/cells.js';
 import { answerProbability } from './trace/run-common.js';
 import { resolveInputs, type TraceKind } from './trace/options.js';
+import { graphCache } from '../compile/graph-cache.js';
+import { TESTDATA } from '../test-support/fixtures.js';
 
-const FIXTURES = '/work/shared/testdata/onnx-real/generated';
+const FIXTURES = `${TESTDATA}/generated`;
 const IDS = [11, 402, 87, 650, 3, 999, 140, 21];
 const SUBJECT: [number, number] = [2, 5];
 const KINDS: TraceKind[] = ['resid', 'mlp', 'attn'];
@@ -37,7 +39,7 @@ export async function plainTrace(model: LoadedModel, ids: number[], subject: [nu
   const { nLayers: n, dModel: d, vocabSize: V } = model.info.dims;
   const S = ids.length;
   const sites = kinds.flatMap((k) => Array.from({ length: n }, (_, l) => ({ layer: l, component: KIND_COMPONENT[k] })));
-  const graph = await model.graphs.get([{ site: { layer: 0, component: 'token_embedding' }, kind: 'affine' },
+  const graph = await graphCache(model).get([{ site: { layer: 0, component: 'token_embedding' }, kind: 'affine' },
     ...sites.map((site) => ({ site, kind: 'affine' as const }))]);
   const clean = await forward(model, graph, { ids: [ids], collect: sites.map(siteId), logits: 'last' });
   let answer = 0;
@@ -86,7 +88,7 @@ describe.each(['tiny-gpt2/model.onnx', 'tiny-gpt-neox/model.onnx', 'tiny-gpt2/mo
     model = await openModel(`${FIXTURES}/${name}`, nodeResolver);
     noise = explicitNoise(3, SUBJECT[1] - SUBJECT[0], model.info.dims.dModel);
   });
-  afterAll(async () => { await model.graphs.clear(); });
+  afterAll(async () => { await graphCache(model).clear(); });
 
   const base = (): TraceOptions => ({ inputIds: IDS, subjectRange: SUBJECT, noiseValues: noise, kinds: KINDS });
 
@@ -127,7 +129,7 @@ describe('causal trace on a legacy merged decoder (no key/value cache)', () => {
     expect(r.low_score).toBeCloseTo(plain.low, 6);
     expect(maxDiff(r.scores, plain.scores)).toBeLessThan(1e-5);
     await expect(causalTrace(model, { inputIds: IDS, subjectRange: SUBJECT, strategy: 'staged' })).rejects.toMatchObject({ code: 'CONFIG_UNSUPPORTED' });
-    await model.graphs.clear();
+    await graphCache(model).clear();
   });
 });
 
@@ -138,7 +140,7 @@ describe.each(['gpt2-facts', 'pythia-facts'])('causal trace on the bundled %s (6
     configureRuntime({ provider: 'wasm', numThreads: 1 });
     model = await openModel(id, nodeResolver, { bundledIds: bundledIds() });
   });
-  afterAll(async () => { await model.graphs.clear(); });
+  afterAll(async () => { await graphCache(model).clear(); });
 
   it.each([[10], [3]])('staged branches equal one run per cell (window %i)', async (window) => {
     const inputs = resolveInputs(model, { prompt, subject: 'Eiffel Tower' });
@@ -166,7 +168,7 @@ describe('causal trace options', () => {
     model = await openModel(`${FIXTURES}/tiny-gpt2/model.onnx`, nodeResolver);
     result = await causalTrace(model, { inputIds: IDS, subjectRange: SUBJECT, kinds: ['resid'], samples: 4 });
   });
-  afterAll(async () => { await model.graphs.clear(); });
+  afterAll(async () => { await graphCache(model).clear(); });
 
   it('defaults: s3 Gaussian noise from seed 1, answer = clean top-1, shape scores[kind][token][layer]', async () => {
     expect(result.noise).toMatchObject({ kind: 'gaussian', spec: 's3', seed: 1, shape: [4, 3, 64] });

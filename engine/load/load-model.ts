@@ -6,7 +6,6 @@ import { GraphIndex } from '../onnx/graph-index.js';
 import { PatchbayError } from '../errors.js';
 import { findSites, type SiteMap } from '../sites/find-sites.js';
 import { createTokenizer, type TextTokenizer } from '../tokenizer.js';
-import { GraphCache } from '../compile/graph-cache.js';
 import { detectFamily, describeDims } from '../model/describe.js';
 import type { Family, ModelDims, ModelFiles } from '../model/model-types.js';
 
@@ -27,8 +26,6 @@ export interface LoadedModel {
   decoded: DecodedModel;
   sites: SiteMap;
   tokenizer?: TextTokenizer;
-  /** Compiled graphs and their sessions, by slot set. */
-  graphs: GraphCache;
 }
 
 export function loadModel(files: ModelFiles): LoadedModel {
@@ -45,7 +42,7 @@ export function loadModel(files: ModelFiles): LoadedModel {
     name: files.name, family, dims, bytes: files.model.byteLength, hasTokenizer: !!tokenizer,
     graphInputs: [...index.graphInputs],
   };
-  return { info, decoded: flat, sites, tokenizer, graphs: new GraphCache(flat, sites, dims) };
+  return { info, decoded: flat, sites, tokenizer };
 }
 
 function rejectFused(index: GraphIndex): void {

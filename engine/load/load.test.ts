@@ -19,13 +19,14 @@ import { ModelProtoType } from '../onnx/onnx-schema.js';
 import { configureRuntime } from '../runtime/ort-runtime.js';
 import type { LoadProgress } from '../io/file-access.js';
 import { PatchbayError } from '../errors.js';
+import { graphCache } from '../compile/graph-cache.js';
 
 const GPT2 = join(TESTDATA, 'generated/tiny-gpt2');
 const ref = fixtureReference('tiny-gpt2');
 configureRuntime({ provider: 'wasm', numThreads: 1 });
 
 async function lastLogitsDiff(model: Awaited<ReturnType<typeof openModel>>): Promise<number> {
-  const out = await forward(model, await model.graphs.get([]), { ids: ref.input_ids, logits: 'all' });
+  const out = await forward(model, await graphCache(model).get([]), { ids: ref.input_ids, logits: 'all' });
   return maxAbsDiff(out.logits!.data, ref.logits.flat(2));
 }
 

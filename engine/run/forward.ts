@@ -1,13 +1,14 @@
 // One forward pass of a compiled graph over a batch of token rows, with slot feeds. Binds the export's inputs by
-// name (input_ids, attention_mask, position_ids, empty past_key_values.*), feeds neutral values to slots it is not
-// given, and returns the requested outputs. Stage: runs.
+// name (bind-inputs.ts: input_ids, attention_mask, position_ids, empty past_key_values.*), feeds neutral values to
+// slots it is not given, and returns the requested outputs. Stage: runs.
 import type { LoadedModel } from '../load/load-model.js';
 import type { CompiledGraph } from '../compile/graph-cache.js';
 import { parseSiteId, siteId, siteIdOfSlotValue, slotValueNames } from '../sites/site-id.js';
 import { rowGeometry } from '../sites/row-geometry.js';
 import { PatchbayError, throwIfAborted } from '../errors.js';
-import type { FeedValue } from '../runtime/ort-runtime.js';
+import type { FeedValue, RunPriority } from '../runtime/ort-runtime.js';
 import type { FloatTensor } from '../runtime/tensor.js';
+import { standardFeed } from './bind-inputs.js';
 
 export interface ForwardRequest {
   /** Token ids, one row per batch element; all rows the same length. */
@@ -18,6 +19,8 @@ export interface ForwardRequest {
   collect?: string[];
   /** Return logits for every position ('all'), only the last position ('last', [B, V]), or none. */
   logits?: 'all' | 'last' | 'none';
+  /** 'high' for quick answers a person waits for (the next-token preview): they go before a trace's queued runs. */
+  priority?: RunPriority;
   signal?: AbortSignal;
 }
 
@@ -44,16 +47,8 @@ export async function forward(model: LoadedModel, graph: CompiledGraph, req: For
   const feeds: Record<string, FeedValue> = {};
   const session = graph.session;
   for (const name of session.inputNames) {
-    if (name === 'input_ids') feeds[name] = { int64: BigInt64Array.from(req.ids.flat(), BigInt), dims: [batch, seq] };
-    else if (name === 'attention_mask') feeds[name] = { int64: new BigInt64Array(batch * seq).fill(1n), dims: [batch, seq] };
-    else if (name === 'position_ids') {
-      const pos = new BigInt64Array(batch * seq);
-      for (let b = 0; b < batch; b++) for (let s = 0; s < seq; s++) pos[b * seq + s] = BigInt(s);
-      feeds[name] = { int64: pos, dims: [batch, seq] };
-    } else if (name.startsWith('past_key_values.') || /^past_\d+$/.test(name)) {
-      const { nHeads, dHead } = model.info.dims;
-      feeds[name] = { data: new Float32Array(0), dims: name.startsWith('past_') && !name.includes('.') ? [2, batch, nHeads, 0, dHead] : [batch, nHeads, 0, dHead] };
-    } else if (name === 'use_cache_branch') feeds[name] = { bool: new Uint8Array([0]), dims: [1] };
+    const std = standardFeed(model, name, { ids: req.ids });
+    if (std) feeds[name] = std;
     else if (name.startsWith('patchbay.')) feeds[name] = req.feeds?.[name] ?? neutralFeed(model, name, seq);
     else throw new PatchbayError('MODEL_LAYOUT_UNSUPPORTED', `the graph needs an input "${name}" that Patchbay does not know how to feed`);
   }
@@ -69,7 +64,7 @@ export async function forward(model: LoadedModel, graph: CompiledGraph, req: For
     if (!compiledSites.has(id)) throw new PatchbayError('SITE_UNKNOWN', `site ${id} was not compiled into this graph`);
     fetches.push(slotValueNames(id).value);
   }
-  const out = await session.run(feeds, fetches);
+  const out = await session.run(feeds, fetches, req.priority);
   throwIfAborted(req.signal);
   const result: ForwardResult = { collected: {} };
   if (wantLogits !== 'none') result.logits = wantLogits === 'last' ? lastPosition(out.logits!) : out.logits;

@@ -1,39 +1,80 @@
-// The one module that imports onnxruntime-web: configures it, creates sessions, and queues every run so that only
-// one executes at a time. Stage: runtime. WebGPU in browsers that have an adapter, wasm elsewhere.
-import * as ort from 'onnxruntime-web';
+// The one module that talks to onnxruntime: picks the runtime (onnxruntime-node's native CPU kernels in Node,
+// onnxruntime-web everywhere else and as a Node fallback), creates sessions, and runs them one at a time through a
+// queue with a priority lane. Stage: runtime. WebGPU in browsers that have an adapter, wasm (or native CPU) elsewhere.
+import * as ortWeb from 'onnxruntime-web';
 import { PatchbayError } from '../errors.js';
 import type { RuntimeModel } from '../onnx/model-file.js';
 import type { FloatTensor } from './tensor.js';
+import { RunQueue, type RunPriority } from './run-queue.js';
 
 export type ExecutionProvider = 'wasm' | 'webgpu';
+/** 'native': onnxruntime-node (Node only); 'web': onnxruntime-web (wasm / WebGPU). */
+export type RuntimeKind = 'native' | 'web';
+export type { RunPriority } from './run-queue.js';
 
 export interface RuntimeSettings {
+  /** In Node with the native runtime, 'wasm' means onnxruntime-node's CPU provider. */
   provider: ExecutionProvider;
-  /** wasm threads; onnxruntime's default is 1 in Node and needs cross-origin isolation in browsers. */
+  /** Intra-op threads (wasm threads need cross-origin isolation in browsers). */
   numThreads: number;
   /** Where the .wasm files are served from (browser builds serve them from our own origin). */
   wasmPaths?: string;
+  /** Default: 'native' in Node, 'web' elsewhere. */
+  runtime?: RuntimeKind;
 }
 
 export type FeedValue = FloatTensor | { int64: BigInt64Array; dims: number[] } | { bool: Uint8Array; dims: number[] };
 
-let configured: RuntimeSettings | undefined;
-/** Every run of every session goes through one queue: onnxruntime-web's WebGPU backend fails ("Session already
- *  started") when two sessions run at once, and wasm runs on one thread pool anyway. */
-let runQueue: Promise<unknown> = Promise.resolve();
+/** The part of the onnxruntime API both packages share (both re-export onnxruntime-common's classes). */
+type OrtApi = Pick<typeof ortWeb, 'InferenceSession' | 'Tensor' | 'env'>;
 
-/** Applies settings before the first session; later calls may only change the provider. */
+/** The native package's name, kept in a variable so that bundlers never try to include it in a browser build. */
+const NATIVE_PACKAGE = 'onnxruntime-node';
+
+let configured: RuntimeSettings | undefined;
+let nativeApi: Promise<OrtApi> | undefined;
+/** Every run of every session goes through one queue: onnxruntime-web's WebGPU backend fails ("Session already
+ *  started") when two sessions run at once, and the CPU runs on one thread pool anyway. */
+const queue = new RunQueue();
+
+export function isNode(): boolean {
+  const p = (globalThis as { process?: { versions?: { node?: string } } }).process;
+  return typeof p?.versions?.node === 'string' && typeof (globalThis as { window?: unknown }).window === 'undefined';
+}
+
+/** Applies settings before the first session; later calls may change the provider and the runtime. */
 export function configureRuntime(settings: RuntimeSettings): void {
+  if (settings.runtime === 'native' && !isNode()) {
+    throw new PatchbayError('RUNTIME_FAILED', 'the native runtime (onnxruntime-node) exists only in Node: use runtime "web" here');
+  }
   if (!configured) {
-    ort.env.wasm.numThreads = settings.numThreads;
-    if (settings.wasmPaths) ort.env.wasm.wasmPaths = settings.wasmPaths;
-    ort.env.logLevel = 'error';
+    ortWeb.env.wasm.numThreads = settings.numThreads;
+    if (settings.wasmPaths) ortWeb.env.wasm.wasmPaths = settings.wasmPaths;
+    ortWeb.env.logLevel = 'error';
   }
   configured = settings;
 }
 
 export function runtimeSettings(): RuntimeSettings {
   return configured ?? { provider: 'wasm', numThreads: 1 };
+}
+
+/** The runtime sessions are created with now. */
+export function runtimeKind(settings = runtimeSettings()): RuntimeKind {
+  return settings.runtime ?? (isNode() ? 'native' : 'web');
+}
+
+function api(kind: RuntimeKind): Promise<OrtApi> {
+  if (kind === 'web') return Promise.resolve(ortWeb);
+  nativeApi ??= (import(/* @vite-ignore */ NATIVE_PACKAGE) as Promise<OrtApi & { default?: OrtApi }>).then((m) => {
+    const ort = m.InferenceSession ? m : m.default!;
+    ort.env.logLevel = 'error';
+    return ort;
+  });
+  return nativeApi.catch((e: Error) => {
+    nativeApi = undefined;
+    throw new PatchbayError('RUNTIME_FAILED', `onnxruntime-node could not be loaded (${e.message}): reinstall it (npm install), or use --runtime web`);
+  });
 }
 
 export async function webgpuAvailable(): Promise<boolean> {
@@ -46,59 +87,97 @@ export async function webgpuAvailable(): Promise<boolean> {
   }
 }
 
-export class Session {
-  private constructor(private readonly inner: ort.InferenceSession, readonly provider: ExecutionProvider) {}
+export interface SessionOptions {
+  provider?: ExecutionProvider;
+  /** WebGPU only: names of outputs to leave on the GPU (another session's input); read them with `runKept`. */
+  keepOnGpu?: string[];
+}
 
-  static async create(model: RuntimeModel, provider = runtimeSettings().provider): Promise<Session> {
+/** A GPU-resident output of one run, fed unchanged to another run of the same runtime (see SessionOptions). */
+export interface KeptTensor { kept: unknown; dims: number[] }
+
+export class Session {
+  private constructor(private readonly inner: ortWeb.InferenceSession, private readonly ort: OrtApi,
+    readonly provider: ExecutionProvider, readonly runtime: RuntimeKind) {}
+
+  static async create(model: RuntimeModel, options: ExecutionProvider | SessionOptions = {}): Promise<Session> {
+    const o = typeof options === 'string' ? { provider: options } : options;
     if (!configured) configureRuntime(runtimeSettings());
+    const settings = runtimeSettings();
+    const provider = o.provider ?? settings.provider;
+    const kind = runtimeKind(settings);
+    if (kind === 'native' && provider === 'webgpu') throw new PatchbayError('RUNTIME_FAILED', 'WebGPU needs a browser: use provider wasm in Node');
+    const ort = await api(kind);
+    const gpuOut = provider === 'webgpu' && o.keepOnGpu?.length
+      ? { preferredOutputLocation: Object.fromEntries(o.keepOnGpu.map((n) => [n, 'gpu-buffer' as const])) } : {};
+    const threads = kind === 'native' ? { intraOpNumThreads: settings.numThreads, interOpNumThreads: 1, executionMode: 'sequential' as const } : {};
     try {
       const inner = await ort.InferenceSession.create(model.graphBytes, {
-        executionProviders: [provider],
+        executionProviders: [kind === 'native' ? 'cpu' : provider],
         externalData: model.externalData,
         graphOptimizationLevel: 'all',
+        ...threads,
+        ...gpuOut,
       });
-      return new Session(inner, provider);
+      return new Session(inner, ort, provider, kind);
     } catch (e) {
-      throw new PatchbayError('RUNTIME_FAILED', `onnxruntime could not create a ${provider} session: ${(e as Error).message}`);
+      const where = kind === 'native' ? 'native CPU' : provider;
+      throw new PatchbayError('RUNTIME_FAILED', `onnxruntime could not create a ${where} session: ${(e as Error).message}`);
     }
   }
 
   get inputNames(): readonly string[] { return this.inner.inputNames; }
   get outputNames(): readonly string[] { return this.inner.outputNames; }
 
-  /** Runs with the given feeds and returns the requested float outputs. Runs are queued, never concurrent. */
-  run(feeds: Record<string, FeedValue>, fetches: string[]): Promise<Record<string, FloatTensor>> {
-    const next = runQueue.then(() => this.runNow(feeds, fetches));
-    runQueue = next.catch(() => undefined);
-    return next;
+  /** Runs with the given feeds and returns the requested float outputs. Runs are queued, never concurrent; 'high'
+   *  priority runs (a next-token preview) go before queued 'normal' ones (the runs of a trace or sweep). */
+  async run(feeds: Record<string, FeedValue>, fetches: string[], priority: RunPriority = 'normal'): Promise<Record<string, FloatTensor>> {
+    const { floats } = await this.runKept(feeds, fetches, [], priority);
+    return floats;
   }
 
-  private async runNow(feeds: Record<string, FeedValue>, fetches: string[]): Promise<Record<string, FloatTensor>> {
-    const ortFeeds: Record<string, ort.Tensor> = {};
+  /** As run(), plus outputs left where the runtime put them (on the GPU for `keepOnGpu` outputs); a kept tensor can
+   *  be fed to another run (as a FeedValue-like { kept }) and must be released with releaseKept. */
+  runKept(feeds: Record<string, FeedValue | KeptTensor>, fetches: string[], keep: string[], priority: RunPriority = 'normal'):
+    Promise<{ floats: Record<string, FloatTensor>; kept: Record<string, KeptTensor> }> {
+    return queue.push(() => this.runNow(feeds, fetches, keep), priority);
+  }
+
+  private async runNow(feeds: Record<string, FeedValue | KeptTensor>, fetches: string[], keep: string[]) {
+    const T = this.ort.Tensor;
+    const ortFeeds: Record<string, ortWeb.Tensor> = {};
     for (const [name, v] of Object.entries(feeds)) {
-      if ('int64' in v) ortFeeds[name] = new ort.Tensor('int64', v.int64, v.dims);
-      else if ('bool' in v) ortFeeds[name] = new ort.Tensor('bool', v.bool, v.dims);
-      else ortFeeds[name] = new ort.Tensor('float32', v.data, v.dims);
+      if ('kept' in v) ortFeeds[name] = v.kept as ortWeb.Tensor;
+      else if ('int64' in v) ortFeeds[name] = new T('int64', v.int64, v.dims);
+      else if ('bool' in v) ortFeeds[name] = new T('bool', v.bool, v.dims);
+      else ortFeeds[name] = new T('float32', v.data, v.dims);
     }
-    let out: ort.InferenceSession.ReturnType;
+    let out: ortWeb.InferenceSession.ReturnType;
     try {
-      out = await this.inner.run(ortFeeds, fetches);
+      out = await this.inner.run(ortFeeds, [...fetches, ...keep]);
     } catch (e) {
       throw new PatchbayError('RUNTIME_FAILED', `onnxruntime run failed: ${(e as Error).message}`);
     }
-    const result: Record<string, FloatTensor> = {};
+    const floats: Record<string, FloatTensor> = {};
     for (const name of fetches) {
       const t = out[name]!;
       // getData copies GPU-resident outputs back; for CPU tensors it is the data itself.
       const data = (await t.getData()) as Float32Array;
-      result[name] = { data: data.slice(), dims: [...t.dims] };
+      floats[name] = { data: data.slice(), dims: [...t.dims] };
       t.dispose();
     }
-    return result;
+    const kept: Record<string, KeptTensor> = {};
+    for (const name of keep) kept[name] = { kept: out[name]!, dims: [...out[name]!.dims] };
+    return { floats, kept };
   }
 
   async release(): Promise<void> {
-    await runQueue;
+    await queue.idle();
     await this.inner.release();
   }
+}
+
+/** Frees a kept output (its GPU buffer). */
+export function releaseKept(t: KeptTensor): void {
+  (t.kept as ortWeb.Tensor).dispose();
 }

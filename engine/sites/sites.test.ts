@@ -8,6 +8,7 @@ import { COMPONENTS, COMPONENT_INFO, type Component } from './components.js';
 import { siteId, slotValueNames } from './site-id.js';
 import type { SlotSpec } from '../compile/instrument.js';
 import type { FloatTensor } from '../runtime/tensor.js';
+import { graphCache } from '../compile/graph-cache.js';
 
 const IDS = [[11, 450, 7, 999, 3]];
 const S = 5;
@@ -31,7 +32,7 @@ describe.each(FIXTURE_FAMILIES)('%s sites', (family) => {
         specs.push({ site: { layer, component }, kind: 'affine' });
       }
     }
-    const out = await forward(model, await model.graphs.get(specs), { ids: IDS, collect: specs.map((s) => siteId(s.site)) });
+    const out = await forward(model, await graphCache(model).get(specs), { ids: IDS, collect: specs.map((s) => siteId(s.site)) });
     for (const spec of specs) {
       const t = out.collected[siteId(spec.site)]!;
       const info = COMPONENT_INFO[spec.site.component];
@@ -45,7 +46,7 @@ describe.each(FIXTURE_FAMILIES)('%s sites', (family) => {
     const { dims } = model.info;
     const specs: SlotSpec[] = [];
     for (let layer = 0; layer < dims.nLayers; layer++) for (const c of COMPONENTS) if (c !== 'token_embedding' || layer === 0) specs.push({ site: { layer, component: c }, kind: 'collect' });
-    const out = await forward(model, await model.graphs.get(specs), { ids: IDS, collect: specs.map((s) => siteId(s.site)) });
+    const out = await forward(model, await graphCache(model).get(specs), { ids: IDS, collect: specs.map((s) => siteId(s.site)) });
     const v = (layer: number, c: Component) => out.collected[siteId({ layer, component: c })]!;
     for (let layer = 0; layer < dims.nLayers; layer++) {
       // The residual stream: out = in + attention + mlp (sequential for GPT-2, parallel for NeoX: the same sum).
@@ -104,7 +105,7 @@ describe.each(FIXTURE_FAMILIES)('%s: writes reach every consumer', (family) => {
     const model = loadFixture(family, file);
     const key = { layer: 0, component: 'head_key_output' as const };
     const probs = { layer: 0, component: 'attention_weight' as const };
-    const graph = await model.graphs.get([{ site: key, kind: 'affine' }, { site: probs, kind: 'collect' }]);
+    const graph = await graphCache(model).get([{ site: key, kind: 'affine' }, { site: probs, kind: 'collect' }]);
     const { nHeads, dHead } = model.info.dims;
     const mask = new Float32Array(nHeads * S * dHead);
     mask.fill(1, 1 * S * dHead, 2 * S * dHead); // head 1, every position

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../load/node-resolver.js';
 import { loadModel, type LoadedModel } from '../load/load-model.js';
-import { configureRuntime } from '../runtime/ort-runtime.js';
+import { configureRuntime, runtimeSettings } from '../runtime/ort-runtime.js';
 
 export const TESTDATA = join(REPO_ROOT, '../shared/testdata/onnx-real');
 export const FIXTURE_FAMILIES = ['tiny-gpt2', 'tiny-gpt-neox'] as const;
@@ -14,8 +14,9 @@ export function readBytes(path: string): Uint8Array {
   return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 }
 
+/** Loads a fixture; the runtime kind chosen before (configureRuntime's `runtime`) is kept. */
 export function loadFixture(family: string, file = 'model.onnx'): LoadedModel {
-  configureRuntime({ provider: 'wasm', numThreads: 1 });
+  configureRuntime({ provider: 'wasm', numThreads: 1, runtime: runtimeSettings().runtime });
   const dir = join(TESTDATA, 'generated', family);
   return loadModel({ name: `${family}/${file}`, model: readBytes(join(dir, file)), config: JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) });
 }

@@ -2,10 +2,9 @@
 // restore slot at every traced site), cells as batch rows — each cell's `samples` corrupted rows carry the noise
 // as delta and a mask of 1 at (restored layer, token). Works on any graph the site finder understands; the staged
 // runner is faster where the graph can be cut. Stage: runs → results (for the trace).
-import { instrument, type SlotSpec } from '../../compile/instrument.js';
-import { encodeForRuntime } from '../../onnx/model-file.js';
-import { Session } from '../../runtime/ort-runtime.js';
-import { lastTokenLogits } from './stages.js';
+import { graphCache } from '../../compile/graph-cache.js';
+import type { SlotSpec } from '../../compile/instrument.js';
+import { lastTokenLogits } from '../../compile/stages.js';
 import { throwIfAborted } from '../../errors.js';
 import type { LoadedModel } from '../../load/load-model.js';
 import { forward } from '../../run/forward.js';
@@ -24,9 +23,9 @@ export async function batchedBackend(model: LoadedModel, o: { kinds: TraceKind[]
   const V = model.info.dims.vocabSize;
   const specs: SlotSpec[] = [{ site: { layer: 0, component: 'token_embedding' }, kind: 'affine' }];
   for (const kind of o.kinds) for (let l = 0; l < n; l++) specs.push({ site: { layer: l, component: KIND_COMPONENT[kind] }, kind: 'affine' });
-  // The model's own graph cache would compute logits at every token; a trace needs the last token's only.
-  const proto = instrument(lastTokenLogits(model.decoded.proto), model.sites, model.info.dims, specs);
-  const graph = { key: 'trace/batched', specs, session: await Session.create(encodeForRuntime(model.decoded, proto)) };
+  // The model's whole graph would compute logits at every token; a trace needs the last token's only.
+  const cache = graphCache(model);
+  const graph = await cache.compiled('trace/batched', specs, () => lastTokenLogits(model.decoded.proto), { pin: true });
   const stats = emptyStats('batched');
   let clean: Record<string, FloatTensor> = {};
   let corruptIds: number[][] = [];
@@ -75,7 +74,7 @@ export async function batchedBackend(model: LoadedModel, o: { kinds: TraceKind[]
         onBatch();
       }
     },
-    release: () => graph.session.release(),
+    release: async () => cache.unpin(graph),
   };
 }
 

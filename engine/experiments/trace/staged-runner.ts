@@ -7,14 +7,15 @@ import type { LoadedModel } from '../../load/load-model.js';
 import type { FloatTensor } from '../../runtime/tensor.js';
 import type { Cell } from './cells.js';
 import { chunk, freshSegments, layerBatches, leaves, tokenRoots, type Root, type Segment } from './schedule.js';
-import { ANSWER_PROBABILITY, EMBED_OUTPUT } from './stages.js';
-import { compileStages, runStage, stageSlot, type StagedModel } from './staged-model.js';
+import { ANSWER_PROBABILITY, EMBED_OUTPUT } from '../../compile/stages.js';
+import { compileStages } from '../../compile/staged-graphs.js';
+import { runStage, stageSlot, type StagedGraphs } from './staged-model.js';
 import { emptyStats, type RowBudget, type TraceStats } from './run-common.js';
 import type { TraceBackend } from './backend.js';
 
 export interface StagedContext {
   model: LoadedModel;
-  staged: StagedModel;
+  staged: StagedGraphs;
   budget: RowBudget;
   stats: TraceStats;
   signal?: AbortSignal;
@@ -270,7 +271,8 @@ function pastRows(kv: Float32Array, copies: number, R: number, H: number, seq: n
 }
 
 
-/** The staged backend: compiles the stages (once per trace) and keeps the clean and corrupted runs for the cells. */
+/** The staged backend: takes the stages from the model's graph cache (compiling them on the first trace) and keeps
+ *  the clean and corrupted runs for the cells. */
 export async function stagedBackend(model: LoadedModel, o: { budget: RowBudget; window: number; signal?: AbortSignal;
   onCompile?: (done: number, total: number) => void }): Promise<TraceBackend> {
   const staged = await compileStages(model, { onStage: o.onCompile, signal: o.signal });
@@ -310,6 +312,6 @@ export async function stagedBackend(model: LoadedModel, o: { budget: RowBudget; 
       return total;
     },
     cells: (t, cells, answer, score, onBatch) => traceToken(ctx, t, cells, o.window, clean!, corrupt!, answer, score, onBatch),
-    release: () => staged.release(),
+    release: async () => staged.release(),
   };
 }

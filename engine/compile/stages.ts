@@ -7,12 +7,12 @@
 // weights: all stages together load the model once. Model-level helpers a block needs (the causal mask, NeoX's
 // rotary tables) come along; where they read only the *shape* of a tensor from another stage (the token
 // embeddings, layer 0's past), the Shape node is pointed at this stage's tensor of the same shape instead.
-import { PatchbayError } from '../../errors.js';
-import type { LoadedModel } from '../../load/load-model.js';
-import { GraphIndex } from '../../onnx/graph-index.js';
-import type { Graph, ModelProto, NodeProto, TensorProto, ValueInfo } from '../../onnx/onnx-schema.js';
-import { DataType } from '../../onnx/onnx-schema.js';
-import { int64Tensor } from '../../onnx/tensor-data.js';
+import { PatchbayError } from '../errors.js';
+import type { LoadedModel } from '../load/load-model.js';
+import { GraphIndex } from '../onnx/graph-index.js';
+import type { Graph, ModelProto, NodeProto, TensorProto, ValueInfo } from '../onnx/onnx-schema.js';
+import { DataType } from '../onnx/onnx-schema.js';
+import { int64Tensor } from '../onnx/tensor-data.js';
 
 export interface StageNames {
   /** residual[ℓ]: the value entering block ℓ; residual[n]: the value leaving the last block. */
@@ -62,6 +62,11 @@ export function cutStages(model: LoadedModel): StageProtos {
   const embed = withOutputAlias(cut(proto, index, 'embed', [names.residual[0]!], [], new Map()), names.residual[0]!, EMBED_OUTPUT);
   checkWeightsDisjoint([embed, ...blocks, head], tokenEmbedding);
   return { names, embed, blocks, lastKv, head };
+}
+
+/** The stage boundaries' value names; throws CONFIG_UNSUPPORTED where cutStages would. */
+export function stageNamesOf(model: LoadedModel): StageNames {
+  return stageNames(model, new GraphIndex(model.decoded.proto.graph));
 }
 
 function stageNames(model: LoadedModel, index: GraphIndex): StageNames {
