@@ -7,8 +7,9 @@ import { registerTrace } from './commands/trace.js';
 import { registerRun } from './commands/run.js';
 import { registerPyvene } from './commands/pyvene.js';
 import { registerGenerate } from './commands/generate.js';
+import { registerInspect } from './commands/inspect.js';
 
-const COMMANDS = [registerModels, registerRun, registerPyvene, registerTrace, registerGenerate];
+const COMMANDS = [registerModels, registerRun, registerPyvene, registerTrace, registerGenerate, registerInspect];
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('patchbay')

@@ -1,7 +1,7 @@
 // Shared by CLI commands: choose and configure the runtime (onnxruntime-node's native kernels by default,
 // onnxruntime-web's wasm with --runtime web) and open a model reference on this machine.
 import { PatchbayError } from '../../engine/errors.js';
-import { bundledIds, nodeResolver } from '../../engine/load/node-resolver.js';
+import { nodeOpenOptions, nodeResolver } from '../../engine/load/node-resolver.js';
 import { openModel } from '../../engine/load/open-model.js';
 import type { LoadedModel } from '../../engine/load/load-model.js';
 import type { ModelVariant } from '../../engine/model/model-ref.js';
@@ -24,5 +24,5 @@ export function configureCliRuntime(flags: RuntimeFlags): void {
 
 export async function openForCli(ref: string, opts: RuntimeFlags & { variant?: string } = {}): Promise<LoadedModel> {
   configureCliRuntime(opts);
-  return openModel(ref, nodeResolver, { bundledIds: bundledIds(), variant: (opts.variant ?? 'fp32') as ModelVariant });
+  return openModel(ref, nodeResolver, { ...nodeOpenOptions(), variant: (opts.variant ?? 'fp32') as ModelVariant });
 }

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { PatchbayError } from '../../engine/errors.js';
 import { causalTrace, type TraceKind, type TraceOptions, type TraceProgress } from '../../engine/experiments/causal-trace.js';
-import { bundledIds, nodeResolver } from '../../engine/load/node-resolver.js';
+import { nodeOpenOptions, nodeResolver } from '../../engine/load/node-resolver.js';
 import { openModel } from '../../engine/load/open-model.js';
 import { configureCliRuntime, RUNTIME_OPTION, THREADS_OPTION } from './open.js';
 import { graphCache } from '../../engine/compile/graph-cache.js';
@@ -68,7 +68,7 @@ export function registerTrace(program: Command): void {
     .action(async (flags: TraceFlags) => {
       configureCliRuntime(flags);
       const opts = traceOptions(flags);
-      const model = await openModel(flags.model, nodeResolver, { bundledIds: bundledIds() });
+      const model = await openModel(flags.model, nodeResolver, nodeOpenOptions());
       const result = await causalTrace(model, opts, { onProgress: flags.progress ? printProgress : undefined });
       if (flags.saveNoise) writeFileSync(flags.saveNoise, `${JSON.stringify(result.noise.values ?? [])}\n`);
       delete result.noise.values; // in the --save-noise file, not in the trace

@@ -44,16 +44,19 @@ export function instrument(proto: ModelProto, sites: SiteMap, dims: ModelDims, s
   const consts = [] as Graph['initializer'];
   const written = new Map<string, string>(); // site id → its value after the slot, in the component's layout
   const order = [...specs].sort((a, b) => a.site.layer - b.site.layer || a.site.component.localeCompare(b.site.component));
+  const half = g.output.find((o) => o.name === 'logits')?.type?.tensor_type?.elem_type === DataType.FLOAT16;
 
   for (const spec of order) {
     const id = siteId(spec.site);
     const tensor = sites[spec.site.layer]?.[spec.site.component];
-    if (!tensor) throw new PatchbayError('SITE_UNKNOWN', `site ${id} is not in this model's site map`);
+    if (!tensor) throw new PatchbayError('SITE_UNAVAILABLE', `site ${id} is not in this model's site map (\`patchbay inspect\` lists the sites a model has, and why the others are missing)`);
     const names = slotValueNames(id);
     const current = rename.get(tensor.value) ?? tensor.value;
     const nodes: NodeProto[] = [];
     const conv = layoutConversion(tensor.layout, COMPONENT_INFO[spec.site.component].layout, dims);
-    const x = emitSteps(nodes, consts, current, conv.forward, `${names.value}/in`);
+    // float16 graphs: the slot computes in float32 between two Casts (exact for neutral feeds: x → f32 → x).
+    const x32 = half ? cast(nodes, current, `${names.value}/f32`, DataType.FLOAT) : current;
+    const x = emitSteps(nodes, consts, x32, conv.forward, `${names.value}/in`);
     nodes.push(node('Identity', [x], [names.value], `${names.value}/collect`));
     outputs.push(floatValue(names.value));
     let canonical = x;
@@ -65,7 +68,7 @@ export function instrument(proto: ModelProto, sites: SiteMap, dims: ModelDims, s
       canonical = slot.written;
       const back = emitSteps(nodes, consts, slot.written, conv.back, `patchbay/${id}/out`);
       inputs.push(...slot.inputs.map(floatValue));
-      rename.set(tensor.value, back);
+      rename.set(tensor.value, half ? cast(nodes, back, `patchbay/${id}/out/f16`, DataType.FLOAT16) : back);
     }
     written.set(id, canonical);
     const list = after.get(current) ?? [];
@@ -85,15 +88,17 @@ export function instrument(proto: ModelProto, sites: SiteMap, dims: ModelDims, s
   };
   for (const input of g.input) emitAfter(input.name);
   for (const n of g.node) {
-    node_.push(rewire(n, rename));
+    const out = half && n.output.includes('logits') ? { ...n, output: n.output.map((o) => (o === 'logits' ? LOGITS_F16 : o)) } : n;
+    node_.push(rewire(out, rename));
     for (const o of n.output) emitAfter(o);
+    if (out !== n) cast(node_, LOGITS_F16, 'logits', DataType.FLOAT); // the API reads float32 logits
   }
   const graph: Graph = {
     ...g,
     node: node_,
     initializer: [...g.initializer, ...consts],
     input: [...g.input, ...inputs],
-    output: [...g.output, ...outputs],
+    output: [...g.output.map((o) => (half && o.name === 'logits' ? floatValue('logits') : o)), ...outputs],
   };
   return { ...proto, graph };
 }
@@ -118,6 +123,13 @@ function emitSteps(nodes: NodeProto[], consts: Graph['initializer'], input: stri
     v = out;
   });
   return v;
+}
+
+const LOGITS_F16 = 'patchbay/logits/f16';
+
+function cast(nodes: NodeProto[], input: string, output: string, to: number): string {
+  nodes.push({ ...node('Cast', [input], [output], `${output}/Cast`), attribute: [{ name: 'to', type: 2, i: to }] });
+  return output;
 }
 
 function floatValue(name: string): ValueInfo {

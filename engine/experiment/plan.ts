@@ -219,6 +219,8 @@ function checkSite(model: LoadedModel, rep: Representation, path: string): SiteR
     throw new PatchbayError('LAYER_OUT_OF_RANGE', `layer ${rep.layer} requested; the model has ${dims.nLayers} layers (0–${dims.nLayers - 1})`, `${path}.layer`);
   }
   if (component === 'token_embedding' && rep.layer !== 0) throw new PatchbayError('SITE_UNKNOWN', 'token_embedding exists at layer 0 only', `${path}.layer`);
+  const gap = model.info.unavailableSites[siteId({ layer: rep.layer, component })];
+  if (gap) throw new PatchbayError('SITE_UNAVAILABLE', `${component} at layer ${rep.layer} is not available in this model: ${gap}`, path);
   if (rep.unit !== 'pos' && !COMPONENT_INFO[component].perHead) {
     throw new PatchbayError('UNIT_INVALID', `unit "${rep.unit}" needs a component with a head axis; ${component} has none`, `${path}.unit`);
   }

@@ -19,6 +19,7 @@ import { ModelProtoType } from '../onnx/onnx-schema.js';
 import { configureRuntime } from '../runtime/ort-runtime.js';
 import type { LoadProgress } from '../io/file-access.js';
 import { PatchbayError } from '../errors.js';
+import { siteId, slotValueNames } from '../sites/site-id.js';
 import { graphCache } from '../compile/graph-cache.js';
 
 const GPT2 = join(TESTDATA, 'generated/tiny-gpt2');
@@ -119,14 +120,40 @@ describe('loading', () => {
   });
 });
 
-describe('errors name what was found', () => {
+describe('graphs that are not plain exports', () => {
   const load = (file: string, config?: Record<string, unknown>) => () => loadModel({ name: file, model: readBytes(join(TESTDATA, file)), config });
-  it('rejects fused graphs, unscoped graphs, non-ONNX bytes and unknown families', async () => {
-    expect(load('ortgenai-tiny-random-gpt2-fp32-past-fused.onnx')).toThrow(/fused ops \(.*Attention/);
-    expect(load('ort-testdata-gpt2_past-pytorch1.6-opset11.onnx')).toThrow(/neither GPT-2/);
-    expect(load('ort-testdata-gpt2_past-pytorch1.6-opset11.onnx', { model_type: 'gpt2' })).toThrow(/no token embedding table found/);
+
+  it('loads a fused onnxruntime-genai graph, listing what fusion hides, and its slots leave it unchanged', async () => {
+    const m = load('ortgenai-tiny-random-gpt2-fp32-past-fused.onnx')();
+    expect(m.info.dims).toMatchObject({ nLayers: 5, dModel: 32, nHeads: 4, vocabSize: 1000 });
+    expect(m.info.unavailableSites['L0.block_input']).toMatch(/EmbedLayerNormalization/);
+    expect(m.info.unavailableSites['L3.head_query_output']).toMatch(/fused into one Attention op \(onnxruntime/);
+    expect(m.info.unavailableSites['L3.mlp_output']).toBeUndefined();
+    const ids = [[5, 17, 42, 99]];
+    const plain = await forward(m, await graphCache(m).get([]), { ids });
+    const site = { layer: 2, component: 'block_output' as const };
+    const slotted = await graphCache(m).get([{ site, kind: 'affine' }]);
+    const neutral = await forward(m, slotted, { ids });
+    expect(maxAbsDiff(neutral.logits!.data, plain.logits!.data)).toBeLessThan(1e-6);
+    const steered = await forward(m, slotted, { ids, feeds: { [slotValueNames(siteId(site)).delta]: { data: Float32Array.from({ length: 32 }, (_, i) => Math.sin(i)), dims: [1, 1, 32] } } });
+    expect(maxAbsDiff(steered.logits!.data, plain.logits!.data)).toBeGreaterThan(1e-3);
+  });
+
+  it('names what is wrong with graphs it cannot use', async () => {
+    expect(load('ort-testdata-gpt2_past-pytorch1.6-opset11.onnx')).toThrow(/no "logits" output \(it has last_state/);
     expect(load('generated/tiny-gpt2/model.onnx', { model_type: 'llama' })).toThrow(/model_type "llama"/);
     expect(() => loadModel({ name: 'x', model: new TextEncoder().encode('{"not": "onnx"}') })).toThrow(PatchbayError);
     await expect(openModel('/nonexistent/folder', nodeResolver)).rejects.toThrow(/no such file or folder/);
+  });
+
+  it('reads family and dimensions from the graph when config.json is missing', () => {
+    // GPT-2's context is its position table's length; rotary NeoX has no table, so its context stays unknown.
+    const cases = [['generated/tiny-gpt2/model.onnx', 'gpt2', { contextLength: 128 }], ['generated/tiny-gpt-neox/model_opset14.onnx', 'gpt_neox', {}]] as const;
+    for (const [file, family, context] of cases) {
+      const m = load(file)();
+      expect(m.info.family).toBe(family);
+      expect(m.info.familyEvidence).toBe('parameter names');
+      expect(m.info.dims).toEqual({ nLayers: 2, dModel: 64, nHeads: 4, dHead: 16, dMlp: 256, vocabSize: 1000, ...context });
+    }
   });
 });

@@ -4,7 +4,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PatchbayError } from '../errors.js';
-import type { AccessResolver } from './open-model.js';
+import type { AccessResolver, OpenOptions } from './open-model.js';
 import { folderAccess } from '../io/node-access.js';
 import { httpAccess } from '../io/http-access.js';
 
@@ -28,6 +28,11 @@ export function bundledIds(): string[] {
 
 export function bundledManifest(id: string): BundledManifest {
   return JSON.parse(readFileSync(join(BUNDLED_DIR, id, 'patchbay.json'), 'utf8')) as BundledManifest;
+}
+
+/** Options for openModel on this machine: the bundled ids, and local paths that win over hub ids. */
+export function nodeOpenOptions(): OpenOptions {
+  return { bundledIds: bundledIds(), localPathExists: (p) => existsSync(resolve(p)) };
 }
 
 export const nodeResolver: AccessResolver = async (ref) => {

@@ -10,13 +10,15 @@ export type AccessResolver = (ref: ModelRef) => Promise<{ access: FileAccess; mo
 
 export interface OpenOptions {
   bundledIds?: readonly string[];
+  /** The host's file check: existing local paths win over hub ids (see parseModelRef). */
+  localPathExists?: (path: string) => boolean;
   variant?: ModelVariant;
   onProgress?: (p: LoadProgress) => void;
   signal?: AbortSignal;
 }
 
 export async function openModel(reference: string, resolve: AccessResolver, opts: OpenOptions = {}): Promise<LoadedModel> {
-  const ref = parseModelRef(reference, opts.bundledIds);
+  const ref = parseModelRef(reference, opts.bundledIds, opts.localPathExists);
   const { access, modelFile } = await resolve(ref);
   const files = await fetchModelFiles(access, reference, { modelFile, variant: opts.variant, onProgress: opts.onProgress, signal: opts.signal });
   return loadModel(files);

@@ -10,20 +10,23 @@ export type ModelRef =
 
 export const HUB_BASE = 'https://huggingface.co';
 
-/** Which model files to prefer: fp32 (`model.onnx`) or a quantized variant (`model_quantized.onnx`, …). */
-export type ModelVariant = 'fp32' | 'quantized' | 'int8' | 'q4' | 'fp16';
+/** Which of the hub's files to load (transformers.js layout): fp32 `model.onnx`, or `model_<variant>.onnx`. */
+export const MODEL_VARIANTS = ['fp32', 'fp16', 'quantized', 'int8', 'uint8', 'q4', 'q4f16', 'bnb4'] as const;
+export type ModelVariant = (typeof MODEL_VARIANTS)[number];
 
 export function variantSuffix(v: ModelVariant): string {
   return v === 'fp32' ? '' : `_${v}`;
 }
 
-export function parseModelRef(ref: string, bundledIds: readonly string[] = []): ModelRef {
+/** `localPathExists`: the host's file check (Node). An existing local path wins over a hub id of the same shape, and
+ *  a relative path needs no leading "./" when it exists. */
+export function parseModelRef(ref: string, bundledIds: readonly string[] = [], localPathExists?: (path: string) => boolean): ModelRef {
   const r = ref.trim();
   if (!r) throw new PatchbayError('MODEL_NOT_FOUND', 'no model given: name a bundled model, a folder, an .onnx file, a URL or a Hugging Face repo id');
   if (bundledIds.includes(r)) return { kind: 'bundled', id: r };
   const onnx = /\.onnx(\?.*)?$/i.test(r);
   if (/^https?:\/\//i.test(r)) return { kind: 'url', url: r.replace(/\/+$/, ''), isOnnxFile: onnx };
-  if (r.startsWith('/') || r.startsWith('.') || onnx || r.includes('\\')) return { kind: 'path', path: r, isOnnxFile: onnx };
+  if (r.startsWith('/') || r.startsWith('.') || onnx || r.includes('\\') || localPathExists?.(r)) return { kind: 'path', path: r, isOnnxFile: onnx };
   if (/^[\w.-]+\/[\w.-]+$/.test(r)) return { kind: 'hub', repo: r, url: `${HUB_BASE}/${r}/resolve/main` };
   throw new PatchbayError('MODEL_NOT_FOUND',
     `"${r}" is not a bundled model (${bundledIds.join(', ') || 'none'}), a path, a URL or a Hugging Face repo id like "Xenova/gpt2"`);

@@ -8,6 +8,9 @@ export interface ModelDims {
   dHead: number;
   dMlp: number;
   vocabSize: number;
+  /** Longest sequence the model was trained for (config n_positions / max_position_embeddings, or GPT-2's position
+   *  table); undefined when nothing says. */
+  contextLength?: number;
 }
 
 export interface ModelFiles {

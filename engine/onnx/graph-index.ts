@@ -1,6 +1,5 @@
-// A read-only index over one ONNX graph: who produces and consumes each value, module scopes, small constants.
-// Stage: ModelProto → site map. Scopes are the torch exporter's node-name prefixes ("/transformer/h.3/attn/c_proj/Gemm"
-// lives in scope "/transformer/h.3/attn/c_proj"), which is how hook sites are found.
+// A read-only index over one ONNX graph: who produces and consumes each value, data-flow ancestry, a topological
+// order, small constants. Stage: ModelProto → structure → site map.
 import type { Graph, NodeProto, TensorProto } from './onnx-schema.js';
 import { readTensorNumbers } from './tensor-data.js';
 
@@ -11,6 +10,7 @@ export class GraphIndex {
   readonly graphInputs: Set<string>;
   readonly graphOutputs: Set<string>;
   private readonly constantMemo = new Map<string, boolean>();
+  private topo: Map<NodeProto, number> | undefined;
 
   constructor(readonly graph: Graph) {
     for (const t of graph.initializer) this.initializers.set(t.name, t);
@@ -26,12 +26,6 @@ export class GraphIndex {
         else this.consumers.set(inp, [node]);
       }
     }
-  }
-
-  /** Nodes whose name lies in the scope (the scope itself or below it). */
-  nodesInScope(scope: string): NodeProto[] {
-    const prefix = scope.endsWith('/') ? scope : `${scope}/`;
-    return this.graph.node.filter((n) => n.name.startsWith(prefix));
   }
 
   /** Whether a value carries data computed at run time (not a weight, not a constant, not a shape computation). */
@@ -59,36 +53,6 @@ export class GraphIndex {
     return result;
   }
 
-  /** Activation values consumed by nodes in the scope but produced outside it. */
-  scopeInputs(scope: string): string[] {
-    const inside = new Set(this.nodesInScope(scope));
-    const found = new Set<string>();
-    for (const n of inside) {
-      for (const v of n.input) {
-        if (!v || !this.isActivation(v)) continue;
-        const p = this.producer.get(v);
-        if (p && inside.has(p)) continue;
-        if (SHAPE_OPS.has(n.op_type)) continue;
-        found.add(this.unquantized(v));
-      }
-    }
-    return [...found];
-  }
-
-  /** Values produced in the scope and used outside it (or returned by the graph). */
-  scopeOutputs(scope: string): string[] {
-    // Quantizers are named after the value they quantize, so they land in its scope without belonging to it.
-    const inside = new Set(this.nodesInScope(scope).filter((n) => !QUANTIZE_OPS.has(n.op_type)));
-    const found: string[] = [];
-    for (const n of inside) {
-      for (const v of n.output) {
-        if (!v) continue;
-        if (this.graphOutputs.has(v) || this.dataUsers(v).some((u) => !inside.has(u))) found.push(v);
-      }
-    }
-    return found;
-  }
-
   /** Nodes that use a value's data: shape reads do not count, and a quantizer stands for its own users. */
   dataUsers(value: string): NodeProto[] {
     return (this.consumers.get(value) ?? []).flatMap((u) => {
@@ -102,6 +66,28 @@ export class GraphIndex {
   unquantized(value: string): string {
     const p = this.producer.get(value);
     return p && QUANTIZE_OPS.has(p.op_type) ? p.input[0]! : value;
+  }
+
+  /** Position of each node in a topological order (old exporters write unsorted graphs). */
+  get order(): Map<NodeProto, number> {
+    if (!this.topo) this.topo = topologicalOrder(this.graph.node, this.producer);
+    return this.topo;
+  }
+
+  /** Activation values that `value` is computed from (itself included), following data inputs only (a Shape read is
+   *  not a data dependency) and not expanding past `stops`. */
+  ancestors(value: string, stops: ReadonlySet<string> = new Set()): Set<string> {
+    const seen = new Set<string>();
+    const stack = [value];
+    while (stack.length > 0) {
+      const v = stack.pop()!;
+      if (seen.has(v) || this.isConstant(v)) continue;
+      seen.add(v);
+      if (stops.has(v)) continue;
+      const p = this.producer.get(v);
+      if (p && !SHAPE_OPS.has(p.op_type)) for (const i of p.input) if (i) stack.push(i);
+    }
+    return seen;
   }
 
   /** The numbers of a small constant (Constant node or initializer), or undefined if the value is not constant. */
@@ -132,3 +118,28 @@ const QUANTIZE_OPS = new Set(['DynamicQuantizeLinear', 'QuantizeLinear']);
 const CONSTANT_OPS = new Set(['Constant', 'ConstantOfShape', 'Shape', 'Size']);
 /** Ops that only read a tensor's shape: a use by them is not a use of its data. */
 const SHAPE_OPS = new Set(['Shape', 'Size']);
+
+function topologicalOrder(nodes: readonly NodeProto[], producer: Map<string, NodeProto>): Map<NodeProto, number> {
+  const order = new Map<NodeProto, number>();
+  const visiting = new Set<NodeProto>();
+  // Iterative depth-first post-order: a node is numbered after everything it reads.
+  for (const root of nodes) {
+    const stack: [NodeProto, number][] = [[root, 0]];
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      const [n, i] = top;
+      if (order.has(n)) { stack.pop(); continue; }
+      if (i === 0) visiting.add(n);
+      if (i < n.input.length) {
+        top[1] = i + 1;
+        const p = n.input[i] ? producer.get(n.input[i]!) : undefined;
+        if (p && !order.has(p) && !visiting.has(p)) stack.push([p, 0]);
+        continue;
+      }
+      visiting.delete(n);
+      order.set(n, order.size);
+      stack.pop();
+    }
+  }
+  return order;
+}

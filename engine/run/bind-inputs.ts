@@ -20,17 +20,24 @@ export function standardFeed(model: LoadedModel, name: string, inp: TokenInputs)
   const rows = inp.ids.length;
   const seq = inp.ids[0]?.length ?? 0;
   const past = inp.pastLength ?? 0;
-  if (name === 'input_ids') return { int64: BigInt64Array.from(inp.ids.flat(), BigInt), dims: [rows, seq] };
-  if (name === 'attention_mask') return { int64: new BigInt64Array(rows * (past + seq)).fill(1n), dims: [rows, past + seq] };
-  if (name === 'position_ids') return { int64: positions(rows, seq, past), dims: [rows, seq] };
+  // Integer inputs in the type the export declares (onnxruntime's optimizer writes int32 ids and masks).
+  const int = (values: BigInt64Array, dims: number[]): FeedValue => (declaredType(model, name) === 'int32' ? { int32: Int32Array.from(values, Number), dims } : { int64: values, dims });
+  if (name === 'input_ids') return int(BigInt64Array.from(inp.ids.flat(), BigInt), [rows, seq]);
+  if (name === 'attention_mask') return int(new BigInt64Array(rows * (past + seq)).fill(1n), [rows, past + seq]);
+  if (name === 'position_ids') return int(positions(rows, seq, past), [rows, seq]);
   if (name.startsWith('past_key_values.') || /^past_\d+$/.test(name)) {
     const { nHeads, dHead } = model.info.dims;
     if (inp.past && name.startsWith('past_key_values.')) return name.endsWith('.key') ? inp.past.key : inp.past.value;
     const merged = !name.includes('.'); // past_N: key and value stacked, [2, B, H, 0, Dh]
-    return { data: new Float32Array(0), dims: merged ? [2, rows, nHeads, 0, dHead] : [rows, nHeads, 0, dHead] };
+    const dims = merged ? [2, rows, nHeads, 0, dHead] : [rows, nHeads, 0, dHead];
+    return declaredType(model, name) === 'float16' ? { float16: new Uint16Array(0), dims } : { data: new Float32Array(0), dims };
   }
   if (name === 'use_cache_branch') return { bool: new Uint8Array([0]), dims: [1] };
   return undefined;
+}
+
+function declaredType(model: LoadedModel, name: string): string | undefined {
+  return model.info.graph.inputs.find((i) => i.name === name)?.type;
 }
 
 /** Position ids offset..offset+seq−1 in every row. */

@@ -39,6 +39,12 @@ export async function forward(model: LoadedModel, graph: CompiledGraph, req: For
   const seq = req.ids[0]?.length ?? 0;
   if (batch === 0 || seq === 0) throw new PatchbayError('INPUT_INVALID', 'the input has no tokens');
   if (req.ids.some((r) => r.length !== seq)) throw new PatchbayError('INPUT_INVALID', 'all rows of a batch must have the same number of tokens');
+  const fixed = model.info.graph.fixedInputShape;
+  if (fixed && (fixed[0] !== batch || fixed[1] !== seq)) {
+    throw new PatchbayError('INPUT_SHAPE_FIXED',
+      `this export only runs ${fixed[0]} row${fixed[0] === 1 ? '' : 's'} of exactly ${fixed[1]} tokens (it was exported with fixed shapes), ` +
+      `but ${batch} row${batch === 1 ? '' : 's'} of ${seq} tokens were given: re-export with dynamic batch and sequence axes`);
+  }
   const vocab = model.info.dims.vocabSize;
   for (const row of req.ids) {
     const bad = row.find((id) => !Number.isInteger(id) || id < 0 || id >= vocab);

@@ -23,7 +23,8 @@ export interface RuntimeSettings {
   runtime?: RuntimeKind;
 }
 
-export type FeedValue = FloatTensor | { int64: BigInt64Array; dims: number[] } | { bool: Uint8Array; dims: number[] };
+export type FeedValue = FloatTensor | { int64: BigInt64Array; dims: number[] } | { bool: Uint8Array; dims: number[] }
+  | { int32: Int32Array; dims: number[] } | { float16: Uint16Array; dims: number[] };
 
 /** The part of the onnxruntime API both packages share (both re-export onnxruntime-common's classes). */
 type OrtApi = Pick<typeof ortWeb, 'InferenceSession' | 'Tensor' | 'env'>;
@@ -150,6 +151,8 @@ export class Session {
       if ('kept' in v) ortFeeds[name] = v.kept as ortWeb.Tensor;
       else if ('int64' in v) ortFeeds[name] = new T('int64', v.int64, v.dims);
       else if ('bool' in v) ortFeeds[name] = new T('bool', v.bool, v.dims);
+      else if ('int32' in v) ortFeeds[name] = new T('int32', v.int32, v.dims);
+      else if ('float16' in v) ortFeeds[name] = new T('float16', v.float16, v.dims);
       else ortFeeds[name] = new T('float32', v.data, v.dims);
     }
     let out: ortWeb.InferenceSession.ReturnType;
