@@ -4,7 +4,8 @@ import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
-import { securityHeaders } from './tools/security-headers';
+import { securityHeaders, workerCsp, WORKER_SCRIPT, type ServeMode } from './tools/security-headers';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 const ORT_DIST = resolve(import.meta.dirname, 'node_modules/onnxruntime-web/dist');
 /** What the default onnxruntime-web entry (WebGPU via JSEP + wasm) loads from ort.env.wasm.wasmPaths: the wasm
@@ -51,11 +52,28 @@ function dropOrtAssetCopy(): Plugin {
   };
 }
 
+/** Worker scripts carry the worker CSP (see tools/security-headers.ts): a dedicated worker's CSP is the one its
+ *  script is served with. Vite's own header middleware runs after this one, so its CSP is swapped on the way out. */
+function workerScriptCsp(): Plugin {
+  const handler = (mode: ServeMode) => (req: IncomingMessage, res: ServerResponse, next: () => void) => {
+    if (WORKER_SCRIPT.test((req.url ?? '').replace(/^\/+/, ''))) {
+      const set = res.setHeader.bind(res);
+      res.setHeader = (name, value) => set(name, name.toLowerCase() === 'content-security-policy' ? workerCsp(mode) : value);
+    }
+    next();
+  };
+  return {
+    name: 'patchbay-worker-csp',
+    configureServer(server) { server.middlewares.use(handler('dev')); },
+    configurePreviewServer(server) { server.middlewares.use(handler('prod')); },
+  };
+}
+
 /** onnxruntime-web in a chunk of its own: its thread workers re-import the chunk that contains it. */
 const ortChunk = { codeSplitting: { groups: [{ name: 'ort', test: /node_modules[\\/]onnxruntime-(web|common)/ }] } };
 
 export default defineConfig({
-  plugins: [react(), ortWasm()],
+  plugins: [workerScriptCsp(), react(), ortWasm()],
   server: { headers: devHeaders },
   preview: { headers: prodHeaders },
   optimizeDeps: { exclude: ['onnxruntime-web'] },

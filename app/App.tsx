@@ -48,6 +48,7 @@ export function App() {
   useEffect(() => {
     document.documentElement.classList.toggle('presentation', classroom.presentation);
   }, [classroom.presentation]);
+  useFileDropAnywhere();
   return (
     <div className="app">
       <a className="skip-link" href="#main">Skip to content</a>
@@ -77,6 +78,31 @@ export function App() {
       </main>
     </div>
   );
+}
+
+/** Files dropped anywhere on the page (not only on the Model screen's drop zone) open as a local model, instead
+ *  of the browser's default of navigating away from the workbench to show the file. */
+function useFileDropAnywhere(): void {
+  useEffect(() => {
+    const onDragOver = (e: DragEvent) => { if (e.dataTransfer?.types.includes('Files')) e.preventDefault(); };
+    const onDrop = (e: DragEvent) => {
+      const list = e.dataTransfer?.files;
+      if (!list || list.length === 0 || e.defaultPrevented) return; // the drop zone took it already
+      e.preventDefault();
+      const files = Array.from(list);
+      const s = useStore.getState();
+      const ref = { kind: 'local' as const, name: files.find((f) => /\.onnx$/i.test(f.name))?.name ?? files[0]!.name };
+      s.setView('model');
+      s.setModelRef(ref);
+      void s.requestModel(ref, { files, userTyped: true });
+    };
+    window.addEventListener('dragover', onDragOver);
+    window.addEventListener('drop', onDrop);
+    return () => {
+      window.removeEventListener('dragover', onDragOver);
+      window.removeEventListener('drop', onDrop);
+    };
+  }, []);
 }
 
 function Logo() {

@@ -1,5 +1,6 @@
 // The app's entry: mounts the React shell, reads the bundled model catalog and starts syncing the URL fragment with
 // the experiment (which may open a shared link's model).
+import './csp-setup';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';

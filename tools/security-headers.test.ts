@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { renderHeadersFile, securityHeaders } from './security-headers';
+import { pageCsp, renderHeadersFile, securityHeaders, WORKER_SCRIPT, workerCsp } from './security-headers';
 
 function directives(csp: string): Map<string, string[]> {
   return new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k!, v]));
@@ -38,5 +38,18 @@ describe('security headers', () => {
     expect(extra('style-src')).toEqual(["'unsafe-inline'"]);
     expect(extra('connect-src')).toEqual(['ws:']);
     expect(dev.get('frame-ancestors')).toEqual(["'none'"]);
+  });
+
+  it('gives worker scripts the page CSP plus only \'unsafe-eval\' (protobufjs), and knows which scripts are workers', () => {
+    const page = directives(pageCsp('prod'));
+    const worker = directives(workerCsp('prod'));
+    expect(worker.get('script-src')!.filter((v) => !page.get('script-src')!.includes(v))).toEqual(["'unsafe-eval'"]);
+    for (const [k, v] of page) if (k !== 'script-src') expect(worker.get(k)).toEqual(v);
+    for (const url of ['assets/engine.worker-C79DreJ8.js', '/assets/engine.worker-x.js?v=1', 'app/workers/engine.worker.ts?worker_file&type=module', 'ort/ort-wasm-simd-threaded.jsep.mjs']) {
+      expect(WORKER_SCRIPT.test(url), url).toBe(true);
+    }
+    for (const url of ['index.html', '', 'assets/index-D_ftOFuE.js', 'assets/ort-CvpblNcY.js', 'models/gpt2-facts/onnx/model.onnx']) {
+      expect(WORKER_SCRIPT.test(url), url).toBe(false);
+    }
   });
 });

@@ -7,12 +7,24 @@
  *  loopback http for local model servers) and the app's approval gate decides which of them is actually fetched. */
 const MODEL_DOWNLOADS = ['https:', 'http://localhost:*', 'http://127.0.0.1:*'];
 
-function csp(mode: 'dev' | 'prod'): string {
+export type ServeMode = 'dev' | 'prod';
+
+/** The page's CSP. Workers get workerCsp(): they have no DOM to inject into, and protobufjs (the ONNX decoder in
+ *  the engine worker) compiles its decoders from the fixed ONNX schema with `new Function`, which needs 'unsafe-eval'. */
+export function pageCsp(mode: ServeMode): string {
+  return csp(mode, false);
+}
+
+export function workerCsp(mode: ServeMode): string {
+  return csp(mode, true);
+}
+
+function csp(mode: ServeMode, worker: boolean): string {
   const directives: Record<string, string[]> = {
     'default-src': ["'self'"],
     // 'wasm-unsafe-eval': compiling onnxruntime's WebAssembly. No 'unsafe-eval', no inline scripts in the build;
     // the dev server injects React's hot-reload preamble inline, so dev alone allows 'unsafe-inline'.
-    'script-src': ["'self'", "'wasm-unsafe-eval'", ...(mode === 'dev' ? ["'unsafe-inline'"] : [])],
+    'script-src': ["'self'", "'wasm-unsafe-eval'", ...(worker ? ["'unsafe-eval'"] : []), ...(mode === 'dev' ? ["'unsafe-inline'"] : [])],
     // The engine's module worker and onnxruntime's thread workers are scripts of our origin; blob: for runtimes
     // that start workers from object URLs.
     'worker-src': ["'self'", 'blob:'],
@@ -38,19 +50,31 @@ export const ISOLATION_HEADERS: Record<string, string> = {
   'Cross-Origin-Resource-Policy': 'same-origin',
 };
 
-export function securityHeaders(mode: 'dev' | 'prod'): Record<string, string> {
-  return {
-    ...ISOLATION_HEADERS,
-    'Content-Security-Policy': csp(mode),
-    'X-Frame-Options': 'DENY',
-    'X-Content-Type-Options': 'nosniff',
-    'Referrer-Policy': 'no-referrer',
-    'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), payment=(), usb=()',
-  };
+/** Headers for every response except the CSP, which depends on what is served (page or worker script). */
+export const COMMON_HEADERS: Record<string, string> = {
+  ...ISOLATION_HEADERS,
+  'X-Frame-Options': 'DENY',
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), payment=(), usb=()',
+};
+
+/** All headers of a page (dev server, vite preview); worker scripts get the same with workerCsp() instead. */
+export function securityHeaders(mode: ServeMode): Record<string, string> {
+  return { ...COMMON_HEADERS, 'Content-Security-Policy': pageCsp(mode) };
 }
 
-/** public/_headers (Netlify / Cloudflare Pages format): the production headers for every path. */
+/** Scripts that start workers: the engine worker's chunk (dev: its source module) and onnxruntime's thread glue. */
+export const WORKER_SCRIPT = /(^|\/)(assets\/engine\.worker[^/]*\.js|app\/workers\/engine\.worker\.ts|ort\/[^/]+\.mjs)(\?|$)/;
+
+/** public/_headers (Netlify / Cloudflare Pages format). The CSP goes on the page paths and on the script folders
+ *  separately, because hosts merge the headers of all rules that match a path (two CSPs would both apply). */
 export function renderHeadersFile(): string {
-  const lines = Object.entries(securityHeaders('prod')).map(([k, v]) => `  ${k}: ${v}`);
-  return `# Generated from tools/security-headers.ts (see docs/security.md); keep equal (a test checks).\n/*\n${lines.join('\n')}\n`;
+  const block = (path: string, h: Record<string, string>) => `${path}\n${Object.entries(h).map(([k, v]) => `  ${k}: ${v}`).join('\n')}\n`;
+  const page = { 'Content-Security-Policy': pageCsp('prod') };
+  const worker = { 'Content-Security-Policy': workerCsp('prod') };
+  return [
+    '# Generated from tools/security-headers.ts (see docs/security.md); keep equal (a test checks).\n',
+    block('/*', COMMON_HEADERS), block('/', page), block('/index.html', page), block('/assets/*', worker), block('/ort/*', worker),
+  ].join('');
 }

@@ -1,26 +1,47 @@
-// Fuzzing the link decoder: random edits of real links, random bytes, and random JSON never make decode throw,
-// and whatever it accepts is a valid experiment that survives another round trip.
+// Property-based fuzzing of the link decoder (fast-check): edits of real links, random text, random compressed bytes,
+// random JSON, near-valid experiments and prototype-pollution payloads. decode never throws, whatever it accepts is a
+// valid experiment that survives another round trip, and nothing it reads reaches Object.prototype. Counts printed.
 import { deflateSync } from 'fflate';
-import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
 import { decode, encode } from './codec';
 import { ExperimentSchema, defaultExperiment } from './schema';
 
-/** A small seeded generator (mulberry32) so failures reproduce. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+const counts: Record<string, number> = {};
+afterAll(() => {
+  const total = Object.values(counts).reduce((a, b) => a + b, 0);
+  console.log(`link decoder fuzz: ${total} inputs (${Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(', ')}), 0 exceptions`);
+});
+
+const LINK_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.=%#&?+/ ';
+
+function pack(json: string): string {
+  return `1.${Buffer.from(deflateSync(new TextEncoder().encode(json))).toString('base64url')}`;
 }
 
-const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.=%#&?+/ ';
+/** Nothing a link carries may land on Object.prototype, nor be inherited by the objects decode returns. */
+function assertNoPollution(value: unknown): void {
+  expect(Object.prototype).not.toHaveProperty('polluted');
+  expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v !== 'object' || v === null) continue;
+    const proto = Object.getPrototypeOf(v) as unknown;
+    expect(proto === Object.prototype || proto === Array.prototype || proto === null).toBe(true);
+    stack.push(...Object.values(v));
+  }
+}
 
-function check(text: string): void {
-  const d = decode(text);
+function check(text: string, kind: string): void {
+  counts[kind] = (counts[kind] ?? 0) + 1;
+  let d: ReturnType<typeof decode>;
+  try {
+    d = decode(text);
+  } catch (e) {
+    throw new Error(`decode threw on ${JSON.stringify(text.slice(0, 200))}: ${String(e)}`, { cause: e });
+  }
+  assertNoPollution(d.ok ? d.value : null);
   if (d.ok) {
     expect(ExperimentSchema.safeParse(d.value).success).toBe(true);
     expect(decode(encode(d.value))).toEqual(d);
@@ -29,72 +50,65 @@ function check(text: string): void {
   }
 }
 
-function randomJson(r: () => number, depth = 0): unknown {
-  const k = Math.floor(r() * (depth > 3 ? 5 : 8));
-  switch (k) {
-    case 0: return null;
-    case 1: return r() < 0.5;
-    case 2: return Math.floor(r() * 2000) - 1000;
-    case 3: return r() * 1e6;
-    case 4: return Array.from({ length: Math.floor(r() * 6) }, () => ALPHABET[Math.floor(r() * ALPHABET.length)]).join('');
-    case 5: return Array.from({ length: Math.floor(r() * 4) }, () => randomJson(r, depth + 1));
-    default: {
-      const keys = ['v', 'view', 'model', 'trace', 'intervention', 'sweep', 'classroom', '__proto__', 'constructor', 'prompt'];
-      const o: Record<string, unknown> = {};
-      for (let i = 0; i < 4; i++) o[keys[Math.floor(r() * keys.length)]!] = randomJson(r, depth + 1);
-      return o;
-    }
-  }
-}
+const good = encode({ ...defaultExperiment(), model: { kind: 'bundled', id: 'gpt2-facts' } });
+const linkChar = fc.constantFrom(...LINK_CHARS.split(''));
+const edit = fc.record({ at: fc.nat(), op: fc.constantFrom('replace', 'delete', 'insert'), ch: linkChar });
+/** JSON values of any shape, with the keys an attacker would try among ordinary ones. */
+const jsonValue = fc.letrec((tie) => ({
+  value: fc.oneof({ depthSize: 'small', withCrossShrink: true }, fc.constant(null), fc.boolean(), fc.integer(), fc.double(), fc.string(),
+    fc.array(tie('value'), { maxLength: 4 }),
+    fc.dictionary(fc.constantFrom('v', 'view', 'model', 'trace', 'intervention', 'kind', 'id', 'url', '__proto__', 'constructor', 'prototype', 'polluted'),
+      tie('value'), { maxKeys: 4 })),
+})).value;
+/** Fragments that pollute Object.prototype if anything merges parsed JSON naively. */
+const pollution = fc.constantFrom('{"__proto__": {"polluted": "yes"}}', '{"constructor": {"prototype": {"polluted": "yes"}}}',
+  '{"__proto__": {"__proto__": {"polluted": "yes"}}}', '[{"__proto__": {"polluted": "yes"}}]');
 
-describe('link decoder fuzz', () => {
-  const good = encode(defaultExperiment());
-
-  it('survives random edits of a valid link', () => {
-    const r = rng(1);
-    for (let i = 0; i < 1500; i++) {
+describe('link decoder fuzz (fast-check)', () => {
+  it('survives edits of a valid link', () => {
+    fc.assert(fc.property(fc.array(edit, { minLength: 1, maxLength: 6 }), (edits) => {
       const chars = good.split('');
-      const edits = 1 + Math.floor(r() * 4);
-      for (let e = 0; e < edits; e++) {
-        const at = Math.floor(r() * chars.length);
-        const op = r();
-        if (op < 0.4) chars[at] = ALPHABET[Math.floor(r() * ALPHABET.length)]!;
-        else if (op < 0.7) chars.splice(at, 1);
-        else chars.splice(at, 0, ALPHABET[Math.floor(r() * ALPHABET.length)]!);
+      for (const e of edits) {
+        const at = e.at % (chars.length + 1);
+        if (e.op === 'replace') chars[at] = e.ch;
+        else if (e.op === 'delete') chars.splice(at, 1);
+        else chars.splice(at, 0, e.ch);
       }
-      expect(() => check(chars.join(''))).not.toThrow();
-    }
+      check(chars.join(''), 'edited links');
+    }), { numRuns: 3000, seed: 1 });
   });
 
-  it('survives random strings and random compressed bytes', () => {
-    const r = rng(2);
-    for (let i = 0; i < 500; i++) {
-      const n = Math.floor(r() * 300);
-      const s = Array.from({ length: n }, () => ALPHABET[Math.floor(r() * ALPHABET.length)]).join('');
-      expect(() => check(s)).not.toThrow();
-      const bytes = Uint8Array.from({ length: n }, () => Math.floor(r() * 256));
-      expect(() => check(`1.${Buffer.from(bytes).toString('base64url')}`)).not.toThrow();
-    }
+  it('survives random text and random compressed bytes', () => {
+    fc.assert(fc.property(fc.string({ unit: linkChar, maxLength: 400 }), (s) => check(s, 'random text')), { numRuns: 2000, seed: 2 });
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 600 }), (b) => check(`1.${Buffer.from(b).toString('base64url')}`, 'random bytes')), { numRuns: 2000, seed: 3 });
   });
 
-  it('survives random JSON, including prototype-shaped keys', () => {
-    const r = rng(3);
-    for (let i = 0; i < 1000; i++) {
-      const json = JSON.stringify(randomJson(r));
-      const text = `1.${Buffer.from(deflateSync(new TextEncoder().encode(json))).toString('base64url')}`;
-      expect(() => check(text)).not.toThrow();
-    }
-    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  it('survives random JSON', () => {
+    fc.assert(fc.property(jsonValue, (v) => check(pack(JSON.stringify(v) ?? 'null'), 'random JSON')), { numRuns: 2000, seed: 4 });
   });
 
-  it('survives near-valid experiments with one field replaced by random JSON', () => {
-    const r = rng(4);
+  it('survives near-valid experiments with one field replaced, and prototype-pollution payloads anywhere', () => {
     const fields = Object.keys(defaultExperiment());
-    for (let i = 0; i < 600; i++) {
+    fc.assert(fc.property(fc.constantFrom(...fields), jsonValue, (field, v) => {
       const e = defaultExperiment() as unknown as Record<string, unknown>;
-      e[fields[Math.floor(r() * fields.length)]!] = randomJson(r);
-      const text = `1.${Buffer.from(deflateSync(new TextEncoder().encode(JSON.stringify(e)))).toString('base64url')}`;
-      expect(() => check(text)).not.toThrow();
-    }
+      e[field] = v;
+      check(pack(JSON.stringify(e)), 'near-valid experiments');
+    }), { numRuns: 1500, seed: 5 });
+    // The payload goes in as JSON text (JSON.stringify would drop a real __proto__ key), at every object position.
+    const base = JSON.stringify({ ...defaultExperiment(), view: 'intervene' });
+    const slots = [...base.matchAll(/[{,]"(\w+)":/g)].map((m) => m.index + 1);
+    fc.assert(fc.property(fc.constantFrom(...slots), pollution, (at, payload) => {
+      const key = fc.sample(fc.constantFrom('__proto__', 'constructor', 'x'), { numRuns: 1, seed: at })[0]!;
+      const json = `${base.slice(0, at)}"${key}": ${payload}, ${base.slice(at)}`;
+      check(pack(json), 'pollution payloads');
+    }), { numRuns: 500, seed: 6 });
+  });
+
+  it('keeps a pollution payload inside intervention as plain data, never as a prototype', () => {
+    const base = defaultExperiment();
+    const json = JSON.stringify(base).replace('"intervention":{', '"intervention":{"__proto__":{"polluted":"yes"},');
+    const d = decode(pack(json));
+    assertNoPollution(d.ok ? d.value : null);
+    if (d.ok) expect((d.value.intervention as Record<string, unknown>).polluted).toBeUndefined();
   });
 });

@@ -71,6 +71,20 @@ async function toRequest(get: () => Store, ref: ModelRef, files?: File[]): Promi
   }
 }
 
+/** Errors raised while reading and checking the new files, before the worker lets go of the model it has. */
+const REJECTED_BEFORE_SWAP = new Set(['MODEL_NOT_ONNX', 'MODEL_NOT_FOUND', 'MODEL_FAMILY_UNKNOWN', 'MODEL_LAYOUT_UNSUPPORTED',
+  'MODEL_FETCH_FAILED', 'SITES_NOT_FOUND', 'TOKENIZER_MISSING', 'CONFIG_UNSUPPORTED', 'ABORTED', 'INPUT_INVALID']);
+
+/** A failed load: the previous model stays in use when the worker still has it (the error is shown beside it). */
+function failedLoad(ref: ModelRef, error: WorkerError, previous: ModelLoad | null): ModelLoad {
+  if (previous && REJECTED_BEFORE_SWAP.has(error.code)) return { ...previous, error: { ...error, message: `${error.message} (${refName(ref)})` } };
+  return { ...NO_MODEL, status: 'error', ref, error };
+}
+
+function refName(ref: ModelRef): string {
+  return ref.kind === 'bundled' ? ref.id : ref.kind === 'hub' ? ref.repo : ref.kind === 'url' ? ref.url : ref.kind === 'local' ? ref.name : 'no model';
+}
+
 export const createModelSlice: SliceCreator<ModelSlice> = (set, get) => ({
   catalog: null,
   runtime: null,
@@ -95,10 +109,15 @@ export const createModelSlice: SliceCreator<ModelSlice> = (set, get) => ({
 
   openModel: async (ref, files) => {
     cancelLoad?.();
+    // A run of the old model would hold the worker until it ends and then be dropped: stop it now, and say why.
+    for (const op of ['trace', 'intervention', 'sweep'] as const) {
+      if (get().ops[op].status === 'running') get().cancelOp(op, 'stopped because another model is being opened');
+    }
+    const previous = get().model.status === 'ready' ? get().model : null;
     set({ model: { ...NO_MODEL, status: 'loading', ref, startedAt: performance.now(), stage: 'starting' } });
     const req = await toRequest(get, ref, files);
     if ('code' in req) {
-      set({ model: { ...NO_MODEL, status: 'error', ref, error: req } });
+      set({ model: failedLoad(ref, req, previous) });
       return;
     }
     const onProgress = (p: OpenProgress) => {
@@ -122,7 +141,7 @@ export const createModelSlice: SliceCreator<ModelSlice> = (set, get) => ({
       set({ model: { ...get().model, status: 'ready', stage: null, summary: r.value, error: null }, runtime: r.value.runtime });
       get().modelReady();
     } else {
-      set({ model: { ...get().model, status: 'error', stage: null, error: r.error } });
+      set({ model: failedLoad(ref, r.error, previous) });
     }
   },
 

@@ -36,7 +36,8 @@ export interface RunSlice extends ModelSlice {
   runTrace: () => void;
   runIntervention: () => void;
   runSweep: () => void;
-  cancelOp: (op: OpName) => void;
+  /** Stops a run; `why` replaces the plain "cancelled" when the app, not the user, stopped it. */
+  cancelOp: (op: OpName, why?: string) => void;
   /** Called when a model finishes loading: runs the view a link asked to run. */
   modelReady: () => void;
 }
@@ -109,14 +110,17 @@ export const createRunSlice: SliceCreator<RunSlice> = (set, get, api) => {
       start('sweep', sw, (onProgress) => engineClient.experiment('sweep', { ...sw }, onProgress));
     },
 
-    cancelOp: (op) => {
+    cancelOp: (op, why) => {
       cancels[op]?.();
       delete cancels[op];
-      if (get().ops[op].status === 'running') patch(op, { status: 'error', error: { code: 'ABORTED', message: 'cancelled' } });
+      if (get().ops[op].status === 'running') patch(op, { status: 'error', error: { code: 'ABORTED', message: why ?? 'cancelled' } });
     },
 
     modelReady: () => {
-      set({ predictions: {}, ops: { trace: idle(), intervention: idle(), sweep: idle() } });
+      // Results of the previous model no longer apply; a note that its run was stopped stays until the next run.
+      const keep = <O extends OpState<unknown, unknown>>(o: O): O => (o.error?.code === 'ABORTED' ? o : idle() as O);
+      const { trace, intervention, sweep } = get().ops;
+      set({ predictions: {}, ops: { trace: keep(trace), intervention: keep(intervention), sweep: keep(sweep) } });
       const view = get().autorun;
       get().setAutorun(null);
       if (view === 'trace') get().runTrace();

@@ -54,7 +54,7 @@ export function ProgressBar({ value, label }: { value: number | null; label: str
 export function ErrorNote({ error, title }: { error: WorkerError | string | null | undefined; title?: string }) {
   if (!error) return null;
   const e = typeof error === 'string' ? { code: '', message: error } : error;
-  if (e.code === 'ABORTED') return <p className="note" role="status">Cancelled.</p>;
+  if (e.code === 'ABORTED') return <p className="note" role="status" data-testid="cancelled">Cancelled{e.message && e.message !== 'cancelled' ? `: ${e.message}` : ''}.</p>;
   return (
     <div className="error-note" role="alert">
       <strong>{title ?? 'Something went wrong'}</strong>

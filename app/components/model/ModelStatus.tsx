@@ -14,6 +14,7 @@ export function ModelStatus() {
       {model.status === 'none' && <p className="muted">No model yet. Pick one on the left: the bundled ones open in a second.</p>}
       {model.status === 'loading' && <LoadProgress model={model} />}
       {model.status === 'error' && <ErrorNote error={model.error} title="The model could not be opened" />}
+      {model.status === 'ready' && model.error && <ErrorNote error={model.error} title="That model could not be opened; this one is still loaded" />}
       {model.status === 'ready' && <Facts />}
       <Runtime />
       <CacheInfo />
