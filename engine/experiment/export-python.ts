@@ -3,6 +3,7 @@
 import { PatchbayError } from '../errors.js';
 import { lookupIntervention } from '../interventions/registry.js';
 import type { BatchInput, ExperimentDoc, Representation, TokenInput } from './experiment-schema.js';
+import { FAMILY_LIST } from '../model/families.js';
 
 /** pyvene components Patchbay has and pyvene does not: the script says so instead of failing at run time. */
 const NOT_IN_PYVENE = new Set(['token_embedding']);
@@ -59,9 +60,8 @@ export function pytorchModelFor(ref: string): string {
   const m = /^(?:onnx-community|Xenova)\/(.+?)(?:-ONNX)?$/.exec(ref);
   if (!m) return ref;
   const name = m[1]!;
-  if (name.startsWith('pythia')) return `EleutherAI/${name}`;
-  if (/^(gpt2|distilgpt2)/.test(name)) return `openai-community/${name}`;
-  return name;
+  const origin = FAMILY_LIST.flatMap((f) => f.pytorchOrigins).find((o) => o.prefix.test(name));
+  return origin ? `${origin.org}/${name}` : name;
 }
 
 function representation(r: Representation): string {
