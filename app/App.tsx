@@ -14,12 +14,14 @@ import { TraceScreen } from './components/trace/TraceScreen';
 import { BuilderScreen } from './components/builder/BuilderScreen';
 import { SweepScreen } from './components/sweep/SweepScreen';
 import { ClassroomScreen } from './components/classroom/ClassroomScreen';
+import { GenerateScreen } from './components/generate/GenerateScreen';
 
 const TABS: { view: View; label: string }[] = [
   { view: 'model', label: 'Model' },
   { view: 'trace', label: 'Causal trace' },
   { view: 'intervene', label: 'Interventions' },
   { view: 'sweep', label: 'Patching sweep' },
+  { view: 'generate', label: 'Generate' },
   { view: 'classroom', label: 'Classroom' },
 ];
 
@@ -28,6 +30,7 @@ const SCREENS: Record<View, () => ReactNode> = {
   trace: () => <TraceScreen />,
   intervene: () => <BuilderScreen />,
   sweep: () => <SweepScreen />,
+  generate: () => <GenerateScreen />,
   classroom: () => <ClassroomScreen />,
 };
 
@@ -37,6 +40,7 @@ function resetFor(view: View, s: Store): (() => void) | undefined {
   if (view === 'intervene') return () => s.setIntervention(d.intervention);
   if (view === 'trace') return () => s.patchTrace(d.trace);
   if (view === 'sweep') return () => s.patchSweep(d.sweep);
+  if (view === 'generate') return () => s.patchGenerate(d.generate);
   if (view === 'classroom') return () => s.patchClassroom(d.classroom);
   return undefined;
 }

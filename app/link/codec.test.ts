@@ -33,7 +33,7 @@ describe('link codec', () => {
   it('keeps a typical experiment under 2,000 characters', () => {
     const text = encode(typical());
     expect(text.length).toBeLessThan(2000);
-    expect(text.length).toBeLessThan(700);
+    expect(text.length).toBeLessThan(800); // v4 added the Generate view's settings (~60 characters compressed)
   });
 
   it('opens every old link in fixtures/ and lifts it to the current version', () => {
@@ -64,8 +64,18 @@ describe('link codec', () => {
 
   it('migrates v2 traces to v3 (no replacement text yet)', () => {
     const d = decode(readFileSync(join(FIXTURES, 'v2-trace-hub-mirror.link'), 'utf8').trim());
-    expect(d).toMatchObject({ ok: true, value: { v: 3, trace: { corruption: 'replace', replacement: '', kinds: ['resid'] },
+    expect(d).toMatchObject({ ok: true, value: { v: CURRENT_VERSION, trace: { corruption: 'replace', replacement: '', kinds: ['resid'] },
       model: { kind: 'hub', repo: 'onnx-community/pythia-70m', variant: 'quantized', endpoint: 'https://hf-mirror.example.com' } } });
+  });
+
+  it('migrates v3 links to v4 (default Generate settings) and keeps v4 Generate settings', () => {
+    const v3 = decode(readFileSync(join(FIXTURES, 'v3-trace-replace.link'), 'utf8').trim());
+    expect(v3).toMatchObject({ ok: true, value: { v: 4, generate: defaultExperiment().generate } });
+    const v4 = decode(readFileSync(join(FIXTURES, 'v4-generate-steer.link'), 'utf8').trim());
+    expect(v4).toMatchObject({ ok: true, value: { view: 'generate', generate: {
+      prompt: 'At the end of the day, Emma felt', intervene_on: 'generated', temperature: 0.8, top_k: 40, top_p: 0.9, seed: 7, max_new_tokens: 16,
+      steer: { kind: 'diff', layers: [1, 2], component: 'mlp_output', coefficient: -2.5, positive: ['The day was wonderful', 'I am happy'] },
+    } } });
   });
 
   it.each([

@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { ExperimentV1 } from './schema-v1';
 import { ExperimentV2, modelRefFromV1 } from './schema-v2';
 import { ExperimentV3, traceFromV2 } from './schema-v3';
+import { ExperimentV4, defaultGenerateV4 } from './schema-v4';
 import { CURRENT_VERSION, type Experiment } from './schema';
 
 /** The schema of every version that links may still carry, by version number. */
@@ -12,12 +13,14 @@ export const SCHEMAS: Record<number, z.ZodType> = {
   1: ExperimentV1,
   2: ExperimentV2,
   3: ExperimentV3,
+  4: ExperimentV4,
 };
 
 /** MIGRATIONS[n] turns a valid version-n document into a version n + 1 document. */
 export const MIGRATIONS: Record<number, (doc: Record<string, unknown>) => Record<string, unknown>> = {
   1: (doc) => ({ ...doc, v: 2, model: modelRefFromV1(doc.model as string) }),
   2: (doc) => ({ ...doc, v: 3, trace: traceFromV2(doc.trace as Record<string, unknown>) }),
+  3: (doc) => ({ ...doc, v: 4, generate: defaultGenerateV4() }),
 };
 
 export type MigrateResult = { ok: true; value: Experiment } | { ok: false; message: string };

@@ -1,15 +1,16 @@
 // The shared experiment as it is today: its type, its schema (the newest version), and its defaults, declared
 // once. Every field here is what a link carries; nothing else about the app goes into the URL.
 import type { ModelRefV2 } from './schema-v2';
-import { ExperimentV3, type ExperimentV3 as ExperimentV3Type } from './schema-v3';
+import { ExperimentV4, defaultGenerateV4, type ExperimentV4 as ExperimentV4Type } from './schema-v4';
 
-export const CURRENT_VERSION = 3;
-export const ExperimentSchema = ExperimentV3;
-export type Experiment = ExperimentV3Type;
+export const CURRENT_VERSION = 4;
+export const ExperimentSchema = ExperimentV4;
+export type Experiment = ExperimentV4Type;
 export type ModelRef = ModelRefV2;
 export type View = Experiment['view'];
 export type TraceSettings = Experiment['trace'];
 export type SweepSettings = Experiment['sweep'];
+export type GenerateSettings = Experiment['generate'];
 export type ClassroomSettings = Experiment['classroom'];
 
 export const DEFAULT_PROMPT = 'The Eiffel Tower is located in the city of';
@@ -18,7 +19,7 @@ export const DEFAULT_SOURCE = 'Buckingham Palace is located in the city of';
 
 export function defaultExperiment(): Experiment {
   return {
-    v: 3,
+    v: 4,
     view: 'model',
     model: { kind: 'none' },
     trace: {
@@ -32,6 +33,7 @@ export function defaultExperiment(): Experiment {
       unit_locations: { 'sources->base': [[[[6]]], [[[6]]]] },
     },
     sweep: { base: DEFAULT_PROMPT, source: DEFAULT_SOURCE, component: 'block_output', metric: 'prob', answer: null },
+    generate: defaultGenerateV4(),
     classroom: { presentation: false, explain: true, hide: [] },
   };
 }

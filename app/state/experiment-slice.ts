@@ -1,6 +1,6 @@
-// The experiment slice: the one document a share link carries (model, view, trace, intervention, sweep, classroom
-// switches). Only this slice goes into the URL. Actions are plain setters; runs live in the run slice.
-import { defaultExperiment, type ClassroomSettings, type Experiment, type ModelRef, type SweepSettings, type TraceSettings, type View } from '../link/schema';
+// The experiment slice: the one document a share link carries (model, view, trace, intervention, sweep, generate,
+// classroom switches). Only this slice goes into the URL. Actions are plain setters; runs live in the run slice.
+import { defaultExperiment, type ClassroomSettings, type Experiment, type GenerateSettings, type ModelRef, type SweepSettings, type TraceSettings, type View } from '../link/schema';
 import type { SliceCreator, Store } from './types';
 
 export interface ExperimentSlice {
@@ -11,6 +11,7 @@ export interface ExperimentSlice {
   setModelRef: (m: ModelRef) => void;
   patchTrace: (p: Partial<TraceSettings>) => void;
   patchSweep: (p: Partial<SweepSettings>) => void;
+  patchGenerate: (p: Partial<GenerateSettings>) => void;
   /** The pyvene-style document the intervention builder edits. */
   setIntervention: (doc: Record<string, unknown>) => void;
   patchClassroom: (p: Partial<ClassroomSettings>) => void;
@@ -23,6 +24,7 @@ export const createExperimentSlice: SliceCreator<ExperimentSlice> = (set) => ({
   setModelRef: (model) => set((s) => ({ experiment: { ...s.experiment, model } })),
   patchTrace: (p) => set((s) => ({ experiment: { ...s.experiment, trace: { ...s.experiment.trace, ...p } } })),
   patchSweep: (p) => set((s) => ({ experiment: { ...s.experiment, sweep: { ...s.experiment.sweep, ...p } } })),
+  patchGenerate: (p) => set((s) => ({ experiment: { ...s.experiment, generate: { ...s.experiment.generate, ...p } } })),
   setIntervention: (intervention) => set((s) => ({ experiment: { ...s.experiment, intervention } })),
   patchClassroom: (p) => set((s) => ({ experiment: { ...s.experiment, classroom: { ...s.experiment.classroom, ...p } } })),
 });
@@ -32,5 +34,6 @@ export const selectView = (s: Store) => s.experiment.view;
 export const selectModelRef = (s: Store) => s.experiment.model;
 export const selectTrace = (s: Store) => s.experiment.trace;
 export const selectSweep = (s: Store) => s.experiment.sweep;
+export const selectGenerate = (s: Store) => s.experiment.generate;
 export const selectIntervention = (s: Store) => s.experiment.intervention;
 export const selectClassroom = (s: Store) => s.experiment.classroom;

@@ -3,6 +3,7 @@ import type { StateCreator } from 'zustand';
 import type { ExperimentSlice } from './experiment-slice';
 import type { RunSlice } from './run-slice';
 import type { ViewSlice } from './view-slice';
+import type { GenerateSlice } from './generate-slice';
 
-export type Store = ExperimentSlice & RunSlice & ViewSlice;
+export type Store = ExperimentSlice & RunSlice & ViewSlice & GenerateSlice;
 export type SliceCreator<T> = StateCreator<Store, [], [], T>;

@@ -1,5 +1,5 @@
 // The experiments the worker runs on the loaded model, by name: causal trace, intervention experiment, patching
-// sweep. Each takes (model, input, { onProgress, signal }) and returns plain data that survives structuredClone.
+// sweep, generation. Each takes (model, input, { onProgress, signal }) and returns plain data that survives structuredClone.
 import type { LoadedModel } from '../../engine/load/load-model';
 import { runExperiment, type ExperimentProgress, type ExperimentResult } from '../../engine/experiment/run-experiment';
 import { validateExperiment } from '../../engine/experiment/experiment-schema';
@@ -7,6 +7,7 @@ import { softmax } from '../../engine/experiment/top-k';
 import { PatchbayError } from '../../engine/errors';
 import { patchingSweep, type SweepOptions, type SweepProgress, type SweepResult } from './sweep';
 import { runTrace, type TraceInput, type TraceProgress, type TraceOutput } from './trace-op';
+import { runGenerate } from './generate-op';
 
 interface Io<P> { onProgress: (p: P) => void; signal: AbortSignal }
 
@@ -42,6 +43,7 @@ export const runOps = {
   trace: (model: LoadedModel, input: TraceInput, io: Io<TraceProgress>): Promise<TraceOutput> => runTrace(model, input, io),
   run,
   sweep: (model: LoadedModel, input: SweepOptions, io: Io<SweepProgress>): Promise<SweepResult> => patchingSweep(model, input, io),
+  generate: runGenerate,
 };
 
 export type RunOps = typeof runOps;

@@ -1,0 +1,72 @@
+// The Generate view in the browser: a steering preset generates both continuations, token for token what the engine
+// computes in Node with the same settings; the coefficient slider at 0 regenerates the original; the settings
+// travel in the link.
+import { expect, test, type Page } from '@playwright/test';
+import { endOfText, generate } from '../engine/experiments/generate';
+import { steeringExperiment, steeringVectors } from '../engine/experiments/generate/steering';
+import { steerSpec } from '../app/workers/generate-op';
+import type { GenerateSettings } from '../app/link/schema';
+import { appUrl, openBundled, screen, shot, watchErrors } from './support/app';
+import { nodeModel } from './support/engine';
+
+const MODEL = 'gpt2-facts';
+
+async function expected(g: GenerateSettings) {
+  const model = await nodeModel(MODEL);
+  const spec = steerSpec(g.steer);
+  const doc = steeringExperiment(model, g.prompt, spec, await steeringVectors(model, spec));
+  const eos = endOfText(model);
+  return generate(model, doc, {
+    maxNewTokens: g.max_new_tokens, interveneOn: g.intervene_on, temperature: g.temperature, topK: g.top_k, topP: g.top_p, seed: g.seed,
+    stopTokens: g.stop_at_eos && eos !== undefined ? [eos] : [],
+  });
+}
+
+async function shownTokens(page: Page, testId: string): Promise<{ text: string; prob: number }[]> {
+  return page.getByTestId(testId).locator('.gen-token').evaluateAll((els) => els.map((el) => ({
+    text: el.querySelector('.gen-token-text')!.textContent ?? '', prob: Number(el.getAttribute('data-prob')),
+  })));
+}
+
+test('a steering preset streams both continuations, matching the engine; coefficient 0 gives the original; the link keeps it', async ({ page, context }) => {
+  const errors = watchErrors(page);
+  await page.goto(appUrl());
+  await openBundled(page, MODEL);
+  await screen(page, 'Generate');
+  const presets = page.getByTestId('gen-presets').getByRole('button');
+  await expect(presets.first()).toBeVisible();
+  await presets.first().click();
+  await page.getByTestId('generate-run').click();
+  await expect(page.getByTestId('generate').getByText(/done in/)).toBeVisible();
+  await shot(page, 'ui-generate');
+
+  const manifest = await (await fetch(`${appUrl()}models/${MODEL}/patchbay.json`)).json() as { presets: { steering: { prompt: string; positive: string; negative: string; layer: number; coefficient: number }[] } };
+  const p = manifest.presets.steering[0]!;
+  const want: GenerateSettings = {
+    prompt: p.prompt, use: 'steer',
+    steer: { kind: 'diff', positive: [p.positive], negative: [p.negative], token: '', vector: [], layers: [p.layer], component: 'block_output', coefficient: p.coefficient },
+    intervene_on: 'both', max_new_tokens: 24, temperature: 0, top_k: 0, top_p: 1, seed: 0, stop_at_eos: true,
+  };
+  const ref = await expected(want);
+  const original = await shownTokens(page, 'gen-original');
+  const intervened = await shownTokens(page, 'gen-intervened');
+  expect(original.map((t) => t.text).join('')).toBe(ref.original.tokens.map((t) => t.text).join(''));
+  expect(intervened.map((t) => t.text).join('')).toBe(ref.intervened.tokens.map((t) => t.text).join(''));
+  intervened.forEach((t, i) => expect(Math.abs(t.prob - ref.intervened.tokens[i]!.prob)).toBeLessThan(1e-3));
+  expect(intervened.map((t) => t.text)).not.toEqual(original.map((t) => t.text));
+
+  // Coefficient 0: the slider regenerates by itself, and the steered column equals the original.
+  await page.getByTestId('steer-coefficient').fill('0');
+  await expect(page.getByText('Steered (× 0.0)')).toBeVisible();
+  await expect(page.getByTestId('generate').getByText(/done in/)).toBeVisible();
+  await expect.poll(async () => (await shownTokens(page, 'gen-intervened')).map((t) => t.text).join('')).toBe(original.map((t) => t.text).join(''));
+
+  // The link: a fresh page opens on the Generate view with the same prompt and coefficient.
+  await page.waitForFunction(() => window.location.hash.length > 10);
+  const url = page.url();
+  const other = await context.newPage();
+  await other.goto(url);
+  await expect(other.getByTestId('gen-prompt')).toHaveValue(p.prompt);
+  await expect(other.getByText('Coefficient: 0.0')).toBeVisible();
+  expect(errors).toEqual([]);
+});
