@@ -1,15 +1,7 @@
-// Test helpers for gradients: a seeded generator, the cross-entropy at the last position in float64, and a central
+// Test helpers for gradients: the cross-entropy at the last position in float64, and a central
 // finite-difference check along a random direction. Stage: tests of training.
 import type { FloatTensor } from '../runtime/tensor.js';
-
-/** Uniform in [−0.5, 0.5), from a seed (Park–Miller). */
-export function seededRandom(seed: number): () => number {
-  let s = seed % 2147483647 || 1;
-  return () => {
-    s = (s * 16807) % 2147483647;
-    return s / 2147483647 - 0.5;
-  };
-}
+export { seededRandom } from './linalg.js';
 
 /** Mean over rows of −log softmax(logits[b, last])[labels[b]], in float64. */
 export function crossEntropyLast(logits: FloatTensor, labels: number[]): number {
