@@ -15,6 +15,7 @@ import { normalizeUnitLocations, type Unit } from './unit-locations.js';
 import { unitOffsets } from './site-geometry.js';
 import { rowGeometry } from '../sites/row-geometry.js';
 import { resolveSubspaceRows } from './subspaces.js';
+import { checkContext } from '../run/context-check.js';
 
 /** An input of the experiment: the base, or source i. */
 export type InputRef = 'base' | number;
@@ -73,6 +74,12 @@ export function tokenize(model: LoadedModel, input: TokenInput, path: string): n
 /** An input's rows of token ids; every row must have the same length (no padding). */
 export function tokenizeBatch(model: LoadedModel, input: BatchInput, path: string): number[][] {
   const rows = Array.isArray(input) ? input.map((t, i) => tokenize(model, t, `${path}[${i}]`)) : [tokenize(model, input, path)];
+  checkContext(model.info.dims, rows[0]!.length, path === 'base' ? 'the base input' : `input ${path}`, path);
+  const vocab = model.info.dims.vocabSize;
+  for (const [i, row] of rows.entries()) {
+    const id = row.find((x) => x >= vocab);
+    if (id !== undefined) throw new PatchbayError('INPUT_INVALID', `token id ${id} is outside the vocabulary (0–${vocab - 1})`, Array.isArray(input) ? `${path}[${i}]` : path);
+  }
   const bad = rows.findIndex((r) => r.length !== rows[0]!.length);
   if (bad > 0) {
     throw new PatchbayError('INPUT_INVALID', `row ${bad} has ${rows[bad]!.length} tokens and row 0 has ${rows[0]!.length}: the rows of a batch must have the same length`, path);

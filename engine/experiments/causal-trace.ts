@@ -10,6 +10,7 @@ import { batchedBackend } from './trace/batched-runner.js';
 import { allCells, firstCorruptedToken, scoreGrid, type Cell } from './trace/cells.js';
 import { makeNoise, type Noise, type NoiseReport } from './trace/noise.js';
 import { resolveAnswer, resolveInputs, type TraceInputs, type TraceKind, type TraceOptions } from './trace/options.js';
+import { checkTraceBudget } from './trace/budget-check.js';
 import { answerProbability, argmax, rowBudget, type TraceStats } from './trace/run-common.js';
 import { stagedBackend } from './trace/staged-runner.js';
 
@@ -48,6 +49,7 @@ export interface TraceResult {
 export async function causalTrace(model: LoadedModel, opts: TraceOptions, io: TraceIo = {}): Promise<TraceResult> {
   const started = performance.now();
   const inputs = resolveInputs(model, opts);
+  checkTraceBudget(model.info.dims, { samples: inputs.samples, seq: inputs.ids.length, memoryBudgetMB: opts.memoryBudgetMB });
   const backend = await openBackend(model, opts, inputs, io);
   try {
     return { ...(await runTrace(model, opts, inputs, backend, io)), stats: { ...backend.stats, seconds: (performance.now() - started) / 1000 } };

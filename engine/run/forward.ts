@@ -9,6 +9,7 @@ import { PatchbayError, throwIfAborted } from '../errors.js';
 import type { FeedValue, RunPriority } from '../runtime/ort-runtime.js';
 import type { FloatTensor } from '../runtime/tensor.js';
 import { standardFeed } from './bind-inputs.js';
+import { checkContext } from './context-check.js';
 
 export interface ForwardRequest {
   /** Token ids, one row per batch element; all rows the same length. */
@@ -39,6 +40,7 @@ export async function forward(model: LoadedModel, graph: CompiledGraph, req: For
   const seq = req.ids[0]?.length ?? 0;
   if (batch === 0 || seq === 0) throw new PatchbayError('INPUT_INVALID', 'the input has no tokens');
   if (req.ids.some((r) => r.length !== seq)) throw new PatchbayError('INPUT_INVALID', 'all rows of a batch must have the same number of tokens');
+  checkContext(model.info.dims, seq);
   const fixed = model.info.graph.fixedInputShape;
   if (fixed && (fixed[0] !== batch || fixed[1] !== seq)) {
     throw new PatchbayError('INPUT_SHAPE_FIXED',

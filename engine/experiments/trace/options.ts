@@ -3,6 +3,7 @@
 import { PatchbayError } from '../../errors.js';
 import type { LoadedModel } from '../../load/load-model.js';
 import type { TextTokenizer } from '../../tokenizer.js';
+import { checkContext } from '../../run/context-check.js';
 
 export const TRACE_KINDS = ['resid', 'mlp', 'attn'] as const;
 export type TraceKind = (typeof TRACE_KINDS)[number];
@@ -67,6 +68,7 @@ const invalid = (message: string, path?: string) => new PatchbayError('TRACE_INV
 export function resolveInputs(model: LoadedModel, opts: TraceOptions): TraceInputs {
   const tok = model.tokenizer;
   const ids = promptIds(opts, tok);
+  checkContext(model.info.dims, ids.length, 'the prompt', opts.inputIds ? 'inputIds' : 'prompt');
   const vocab = model.info.dims.vocabSize;
   const bad = ids.find((id) => !Number.isInteger(id) || id < 0 || id >= vocab);
   if (bad !== undefined) throw invalid(`token id ${bad} is outside the vocabulary (0–${vocab - 1})`, 'inputIds');
