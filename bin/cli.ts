@@ -8,8 +8,9 @@ import { registerRun } from './commands/run.js';
 import { registerPyvene } from './commands/pyvene.js';
 import { registerGenerate } from './commands/generate.js';
 import { registerInspect } from './commands/inspect.js';
+import { registerDas } from './commands/das.js';
 
-const COMMANDS = [registerModels, registerRun, registerPyvene, registerTrace, registerGenerate, registerInspect];
+const COMMANDS = [registerModels, registerRun, registerPyvene, registerTrace, registerGenerate, registerInspect, registerDas];
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('patchbay')
@@ -22,7 +23,8 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    const msg = isPatchbayError(e) ? `${e.code}: ${e.message}` : (e as Error).message;
+    // An uncoded error is a case the engine does not check yet: say so, rather than print raw runtime text.
+    const msg = isPatchbayError(e) ? `${e.code}: ${e.message}` : `INTERNAL: ${(e as Error).message} (an unexpected failure: please report it)`;
     process.stderr.write(`patchbay: ${msg.split('\n')[0]}\n`);
     return 1;
   }

@@ -1,14 +1,14 @@
 // `patchbay pyvene export|import|script`: pyvene's saved config.json to and from experiments, and a runnable
 // pyvene script for the same experiment on the PyTorch model.
-import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { exportPyveneConfig, importPyveneConfig } from '../../engine/experiment/pyvene-config.js';
 import { exportPython } from '../../engine/experiment/export-python.js';
 import { ExperimentSchema } from '../../engine/experiment/experiment-schema.js';
 import { readDocument, readJson } from './document.js';
+import { writeOutput } from './output-path.js';
 
 async function emit(text: string, out?: string): Promise<void> {
-  if (out) await writeFile(out, text);
+  if (out) writeOutput(out, text, '--out');
   else process.stdout.write(text);
 }
 

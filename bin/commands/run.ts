@@ -1,11 +1,11 @@
 // `patchbay run EXPERIMENT.json`: runs an experiment document and prints (or writes) the result JSON with the
 // original and intervened next-token predictions and any collected values.
-import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { PatchbayError } from '../../engine/errors.js';
 import { runExperiment } from '../../engine/experiment/run-experiment.js';
 import { openForCli, RUNTIME_OPTION, THREADS_OPTION } from './open.js';
 import { readDocument, readSideFiles } from './document.js';
+import { checkOutputPath, writeOutput } from './output-path.js';
 
 interface RunFlags { out?: string; fullLogits?: boolean; model?: string; threads?: string; runtime?: string; variant?: string; topK?: string }
 
@@ -22,6 +22,7 @@ export function registerRun(program: Command): void {
     .option(...THREADS_OPTION)
     .option(...RUNTIME_OPTION)
     .action(async (file: string, flags: RunFlags) => {
+      checkOutputPath(flags.out, '--out');
       const doc = await readDocument(file);
       if (flags.fullLogits) doc.options.full_logits = true;
       if (flags.topK) doc.options.top_k = Number(flags.topK);
@@ -30,7 +31,7 @@ export function registerRun(program: Command): void {
       const model = await openForCli(ref, flags);
       const result = await runExperiment(model, doc, { files: await readSideFiles(doc, file) });
       const text = `${JSON.stringify({ model: model.info.name, ...result }, null, 2)}\n`;
-      if (flags.out) await writeFile(flags.out, text);
+      if (flags.out) writeOutput(flags.out, text, '--out');
       else process.stdout.write(text);
     });
 }

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../engine/load/node-resolver.js';
 
 const run = promisify(execFile);
-const FIXTURE = '/work/shared/testdata/onnx-real/generated/tiny-gpt2/model.onnx';
+const FIXTURE = join(REPO_ROOT, '../shared/testdata/onnx-real/generated/tiny-gpt2/model.onnx');
 
 async function patchbay(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {

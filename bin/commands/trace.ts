@@ -1,5 +1,5 @@
 // `patchbay trace`: causal tracing (Meng et al. 2022) of one prompt; writes the trace as JSON (docs/causal-tracing.md).
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { PatchbayError } from '../../engine/errors.js';
 import { causalTrace, type TraceKind, type TraceOptions, type TraceProgress } from '../../engine/experiments/causal-trace.js';
@@ -7,6 +7,7 @@ import { nodeOpenOptions, nodeResolver } from '../../engine/load/node-resolver.j
 import { openModel } from '../../engine/load/open-model.js';
 import { configureCliRuntime, RUNTIME_OPTION, THREADS_OPTION } from './open.js';
 import { graphCache } from '../../engine/compile/graph-cache.js';
+import { checkOutputPath, writeOutput } from './output-path.js';
 
 interface TraceFlags {
   model: string;
@@ -68,12 +69,14 @@ export function registerTrace(program: Command): void {
     .action(async (flags: TraceFlags) => {
       configureCliRuntime(flags);
       const opts = traceOptions(flags);
+      checkOutputPath(flags.out, '--out');
+      checkOutputPath(flags.saveNoise, '--save-noise');
       const model = await openModel(flags.model, nodeResolver, nodeOpenOptions());
       const result = await causalTrace(model, opts, { onProgress: flags.progress ? printProgress : undefined });
-      if (flags.saveNoise) writeFileSync(flags.saveNoise, `${JSON.stringify(result.noise.values ?? [])}\n`);
+      if (flags.saveNoise) writeOutput(flags.saveNoise, `${JSON.stringify(result.noise.values ?? [])}\n`, '--save-noise');
       delete result.noise.values; // in the --save-noise file, not in the trace
       const json = `${JSON.stringify(result)}\n`;
-      if (flags.out) writeFileSync(flags.out, json);
+      if (flags.out) writeOutput(flags.out, json, '--out');
       else process.stdout.write(json);
       await graphCache(model).clear();
     });
@@ -92,7 +95,7 @@ export function traceOptions(f: TraceFlags): TraceOptions {
     kinds: f.kinds.split(',').map((k) => k.trim()).filter(Boolean) as TraceKind[],
     uniform: !!f.uniform,
     strategy: f.strategy as TraceOptions['strategy'],
-    memoryBudgetMB: Number(f.memoryMb),
+    memoryBudgetMB: megabytes(f.memoryMb ?? '256'),
     returnNoise: !!f.saveNoise,
   };
   if (!['auto', 'staged', 'batched'].includes(f.strategy)) throw bad(`--strategy must be auto, staged or batched; got "${f.strategy}"`);
@@ -118,6 +121,13 @@ function bad(message: string): PatchbayError {
 function int(s: string, flag: string): number {
   const n = Number(s);
   if (!/^-?\d+$/.test(s.trim()) || !Number.isSafeInteger(n)) throw bad(`${flag} must be a whole number; got "${s}"`);
+  return n;
+}
+
+/** --memory-mb: a positive number ("abc", "-5", "0" and "" are refused, not read as NaN or a negative budget). */
+function megabytes(s: string): number {
+  const n = Number(s);
+  if (!/^\s*\d+(\.\d+)?\s*$/.test(s) || !(n > 0)) throw bad(`--memory-mb must be a positive number of megabytes; got "${s}"`);
   return n;
 }
 
