@@ -4,7 +4,9 @@
 export interface TracePreset { name: string; prompt: string; subject: string; answer: string }
 export interface PatchingPreset { name: string; base: string; source: string; component: string; answer: string; layer?: number; note?: string }
 export interface PresetSite { source: number; layer: number; position: number | 'last token' | 'last subject token' | string }
-export interface MultiSourcePreset { name: string; base: string; sources: string[]; component?: string; sites?: PresetSite[]; note?: string }
+/** Several sources in one run. `mode` "serial" chains them (pyvene's serial mode): site i reads source i and is
+ *  patched into the run of source i+1, the last one into the base. */
+export interface MultiSourcePreset { name: string; base: string; sources: string[]; component?: string; sites?: PresetSite[]; mode?: 'parallel' | 'serial'; note?: string }
 export interface SteeringPreset { name: string; prompt: string; positive: string; negative: string; layer: number; coefficient: number; note?: string }
 
 export interface BundledModel {

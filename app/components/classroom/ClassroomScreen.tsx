@@ -73,7 +73,7 @@ function ModelPresets({ m, onError }: { m: BundledModel; onError: (e: string | n
             onOpen={() => go((e, _l, tokenize) => patchingPreset(e, t, tokenize))} />
         ))}
         {p.multi_source.map((t) => (
-          <Preset key={`m-${t.name}`} kind="Two sources" title={t.name} text={t.note} onOpen={() => go((e, layers, tokenize) => multiSourcePreset(e, t, layers, tokenize))} />
+          <Preset key={`m-${t.name}`} kind={t.mode === 'serial' ? 'Serial chain' : 'Two sources'} title={t.name} text={t.note} onOpen={() => go((e, layers, tokenize) => multiSourcePreset(e, t, layers, tokenize))} />
         ))}
         {p.steering.map((t) => (
           <Preset key={`s-${t.name}`} kind="Steering" title={t.name} text={t.note} onOpen={() => go((e, _l, tokenize, collect) => steeringPreset(e, t, tokenize, collect))} />

@@ -32,6 +32,18 @@ describe('classroom presets', () => {
     expect(validateExperiment(e.intervention).ok).toBe(true);
   });
 
+  it('a serial chain: source 0 into source 1 at the last subject token, then source 1 into the base at the last token', async () => {
+    const e = await multiSourcePreset(defaultExperiment(), {
+      name: 'x', base: 'The capital of France is', sources: ['The capital of Italy is', 'The capital of Spain is'], component: 'block_output', mode: 'serial',
+      sites: [{ source: 0, layer: 1, position: 'last subject token' }, { source: 1, layer: 4, position: 'last token' }],
+    }, 6, tokenize);
+    const doc = e.intervention as { config: { mode: string; representations: { layer: number; group_key?: number }[] }; unit_locations: unknown };
+    expect(doc.config.mode).toBe('serial');
+    expect(doc.config.representations.map((r) => [r.layer, r.group_key])).toEqual([[1, undefined], [4, undefined]]);
+    expect(doc.unit_locations).toEqual({ 'source_0->source_1': [3, 3], 'source_1->base': [4, 4] });
+    expect(validateExperiment(e.intervention).ok).toBe(true);
+  });
+
   it('steering: addition minus subtraction with coefficient 1, a scaled constant otherwise', async () => {
     const p = { name: 's', prompt: 'John felt', positive: 'I am happy', negative: 'I am sad', layer: 0, coefficient: 1 };
     const one = await steeringPreset(defaultExperiment(), p, tokenize, async () => [1, 2]);

@@ -56,6 +56,7 @@ export async function multiSourcePreset(e: Experiment, p: MultiSourcePreset, lay
   const reps = sites.map((s) => ({
     layer: s.layer, component: p.component ?? 'block_output', unit: 'pos', intervention_type: 'VanillaIntervention', group_key: s.source,
   }));
+  if (p.mode === 'serial') return serialPreset(e, p, reps, sites, base, sources);
   const at = sites.map((s) => sitePosition(s.position, base, sources[s.source] ?? base));
   return {
     ...e, view: 'intervene',
@@ -63,6 +64,26 @@ export async function multiSourcePreset(e: Experiment, p: MultiSourcePreset, lay
       base: p.base, sources: p.sources,
       config: { mode: 'parallel', representations: reps },
       unit_locations: { 'sources->base': [at.map((x) => [[x]]), at.map((x) => [[x]])] },
+    },
+  };
+}
+
+/** pyvene's serial mode: site i reads source i at its position and writes into source i+1's run (the last one
+ *  into the base's): source_0 → source_1 → … → base, one hop key per site. */
+function serialPreset(e: Experiment, p: MultiSourcePreset, reps: Record<string, unknown>[], sites: NonNullable<MultiSourcePreset['sites']>, base: number[], sources: number[][]): Experiment {
+  const inputs = [...sources, base];
+  const hops = Object.fromEntries(sites.map((s, i) => {
+    const from = inputs[i] ?? base;
+    const to = inputs[i + 1] ?? base;
+    const key = `source_${i}->${i + 1 < sources.length ? `source_${i + 1}` : 'base'}`;
+    return [key, [sitePosition(s.position, from, to), sitePosition(s.position, to, from)]];
+  }));
+  return {
+    ...e, view: 'intervene',
+    intervention: {
+      base: p.base, sources: p.sources,
+      config: { mode: 'serial', representations: reps.map(({ group_key: _g, ...r }) => r) },
+      unit_locations: hops,
     },
   };
 }
