@@ -5,7 +5,7 @@
 // rows = cells × pairs, each row with its own R (u = R and vt = Rᵀ fed per row, [rows, D, r]). Adam on the Euclidean
 // gradient, then the QR retraction back to orthonormal columns. Stage: experiments (training).
 import type { LoadedModel } from '../load/load-model.js';
-import type { Component } from '../sites/components.js';
+import { COMPONENT_INFO, type Component } from '../sites/components.js';
 import { projectionValueNames, siteId, slotValueNames } from '../sites/site-id.js';
 import type { SlotSpec } from '../compile/instrument.js';
 import { graphCache } from '../compile/graph-cache.js';
@@ -101,6 +101,13 @@ function cellFeeds(cells: DasCell[], weights: Float64Array[], pick: number[], so
   return feeds;
 }
 
+/** Features per token of a component; DAS runs on components laid out [batch, pos, features]. */
+export function featureSize(model: LoadedModel, component: Component): number {
+  const info = COMPONENT_INFO[component];
+  if (info.layout !== 'bsd') throw new PatchbayError('TRAINING_INVALID', `DAS runs on per-token components (block_output, mlp_output, attention_output, …); ${component} is laid out per head`);
+  return info.featureSize(model.info.dims);
+}
+
 /** Pairs grouped by token length (a batch needs one length); checks lengths, positions and layers. */
 function groupPairs(pairs: DasPair[], cells: DasCell[], model: LoadedModel): DasPair[][] {
   if (pairs.length === 0) throw new PatchbayError('TRAINING_INVALID', 'no counterfactual pairs');
@@ -125,7 +132,7 @@ function groupPairs(pairs: DasPair[], cells: DasCell[], model: LoadedModel): Das
 export async function trainDas(model: LoadedModel, cells: DasCell[], pairs: DasPair[], options: DasOptions = {}): Promise<TrainedCell[]> {
   const o = { ...DEFAULTS, ...options };
   const groups = groupPairs(pairs, cells, model);
-  const d = model.info.dims.dModel;
+  const d = featureSize(model, o.component);
   const r = o.rank;
   const layers = [...new Set(cells.map((c) => c.layer))].sort((a, b) => a - b);
   const rnd = seededRandom(o.seed * 7919 + 17);
@@ -198,7 +205,7 @@ export async function evaluateIia(model: LoadedModel, trained: TrainedCell[], pa
   const chunk = Math.max(1, Math.floor(256 / trained.length));
   for (const group of groupPairs(pairs, trained, model)) {
     const sources = await collectSites(model, group.map((p) => p.source), layers, component, signal);
-    const dims = { seq: group[0]!.base.length, d: model.info.dims.dModel, r: trained[0]!.rank };
+    const dims = { seq: group[0]!.base.length, d: featureSize(model, component), r: trained[0]!.rank };
     for (let i = 0; i < group.length; i += chunk) {
       const pick = Array.from({ length: Math.min(chunk, group.length - i) }, (_, j) => i + j);
       const feeds = cellFeeds(trained, weights, pick, sources, component, dims);
