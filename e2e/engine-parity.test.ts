@@ -50,6 +50,7 @@ beforeAll(async () => {
         });
         serve('/fixtures', join(TESTDATA, 'generated'));
         serve('/bundled', BUNDLED_DIR);
+        serve('/variants', join(REPO_ROOT, '../shared/testdata/export-variants/generated'));
       },
     }],
   });
@@ -115,5 +116,23 @@ describe('bundled models in Chromium match their PyTorch references', () => {
     const results = await inBrowser(provider, docs, `/bundled/${id}`, 'onnx/model.onnx');
     const tol = provider === 'wasm' ? 1e-4 : 2e-3;
     results.forEach((r, i) => expect(maxAbsDiff(r.original.logits!, prompts[i]!.last_logits)).toBeLessThan(tol));
+  }, 180_000);
+});
+
+describe('exports made other ways match PyTorch in Chromium (wasm)', () => {
+  // The dynamo exporter (weights in model.onnx.data, fixed shapes: rows run one by one), float16, onnxruntime's optimizer.
+  const variants = ['gpt2-dynamo', 'gpt_neox-ts-fp16', 'gpt2-ort-fused'];
+  it.each(variants)('%s', async (variant) => {
+    const want = JSON.parse(readFileSync(join(REPO_ROOT, '../shared/testdata/export-variants/generated', variant, 'expect.json'), 'utf8')) as
+      { input_ids: number[]; logits_last: number[]; block_output: Record<string, Record<string, number[]>> };
+    const doc = {
+      base: { input_ids: want.input_ids },
+      config: { representations: [{ layer: 1, component: 'block_output', intervention_type: 'CollectIntervention' }] },
+      unit_locations: { base: 2 }, options: { full_logits: true },
+    };
+    const [r] = await inBrowser('wasm', [doc], `/variants/${variant}`, 'onnx/model.onnx');
+    const tol = variant.includes('fp16') ? 2e-2 : 1e-4;
+    expect(maxAbsDiff(r!.original.logits!, want.logits_last)).toBeLessThan(tol);
+    expect(maxAbsDiff(r!.collected[0]!.values[0]!, want.block_output['1']!['2']!)).toBeLessThan(tol);
   }, 180_000);
 });

@@ -134,8 +134,11 @@ export class EngineService {
 
   private async summary(): Promise<ModelSummary> {
     const m = this.need();
-    const { name, family, dims, bytes, hasTokenizer } = m.info;
-    return { name, family, dims, bytes, hasTokenizer, runtime: await this.runtime() };
+    const { name, family, dims, bytes, hasTokenizer, graph, unavailableSites } = m.info;
+    return {
+      name, family, dims, bytes, hasTokenizer, unavailableSites,
+      graph: { exporter: graph.exporter, dtype: graph.dtype, layout: graph.layout }, runtime: await this.runtime(),
+    };
   }
 
   private need(): LoadedModel {

@@ -36,6 +36,10 @@ export interface ModelSummary {
   dims: ModelDims;
   bytes: number;
   hasTokenizer: boolean;
+  /** How the graph was made: exporter, number format, cache layout (see engine/model/graph-facts.ts). */
+  graph: { exporter: string; dtype: string; layout: string };
+  /** Sites the graph does not hold, by site id, with the reason (the site grid greys them out). */
+  unavailableSites: Record<string, string>;
   runtime: RuntimeFacts;
 }
 

@@ -13,6 +13,9 @@ import { siteId } from '../sites/site-id.js';
 import { configureRuntime } from '../runtime/ort-runtime.js';
 import type { SlotSpec } from '../compile/instrument.js';
 import type { Component } from '../sites/components.js';
+import { ExperimentSchema } from '../experiment/experiment-schema.js';
+import { runExperiment } from '../experiment/run-experiment.js';
+import { maxAbsDiff } from '../test-support/fixtures.js';
 
 interface Expect {
   input_ids: number[];
@@ -51,6 +54,26 @@ describe('export variants', () => {
         }
       }
     }
+  });
+});
+
+describe('an export with fixed shapes (dynamo, batch 1 × 9 tokens)', () => {
+  const shared = join(REPO_ROOT, '../shared/testdata/export-variants/generated');
+  it('runs a batched experiment row by row, as the dynamic TorchScript export of the same weights does batched', async () => {
+    const want = JSON.parse(readFileSync(join(shared, 'gpt2-dynamo/expect.json'), 'utf8')) as Expect;
+    const doc = ExperimentSchema.parse({
+      base: { input_ids: want.input_ids }, sources: [{ input_ids: [...want.input_ids].reverse() }],
+      config: { representations: [{ layer: 1, component: 'block_output', intervention_type: 'VanillaIntervention' }, { layer: 0, component: 'head_attention_value_output', unit: 'h', intervention_type: 'ZeroIntervention' }] },
+      unit_locations: { 'sources->base': [[[[4]], [[1]]], [[[4]], [[1]]]] }, options: { full_logits: true },
+    });
+    const fixed = await runExperiment(await openModel(join(shared, 'gpt2-dynamo'), nodeResolver), doc);
+    const dynamic = await runExperiment(await openModel(join(shared, 'gpt2-ts-nocache'), nodeResolver), doc);
+    expect(maxAbsDiff(fixed.intervened.logits!, dynamic.intervened.logits!)).toBeLessThan(1e-4);
+    expect(maxAbsDiff(fixed.intervened.logits!, fixed.original.logits!)).toBeGreaterThan(1e-3);
+    const wrongLength = ExperimentSchema.parse({
+      base: { input_ids: want.input_ids.slice(1) }, config: { representations: [{ layer: 0, component: 'block_output', intervention_type: 'CollectIntervention' }] }, unit_locations: { base: 0 },
+    });
+    await expect(runExperiment(await openModel(join(shared, 'gpt2-dynamo'), nodeResolver), wrongLength)).rejects.toMatchObject({ code: 'INPUT_SHAPE_FIXED' });
   });
 });
 

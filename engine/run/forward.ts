@@ -9,6 +9,7 @@ import { PatchbayError, throwIfAborted } from '../errors.js';
 import type { FeedValue, RunPriority } from '../runtime/ort-runtime.js';
 import type { FloatTensor } from '../runtime/tensor.js';
 import { standardFeed } from './bind-inputs.js';
+import { forwardRowByRow } from './row-by-row.js';
 import { checkContext } from './context-check.js';
 
 export interface ForwardRequest {
@@ -42,10 +43,11 @@ export async function forward(model: LoadedModel, graph: CompiledGraph, req: For
   if (req.ids.some((r) => r.length !== seq)) throw new PatchbayError('INPUT_INVALID', 'all rows of a batch must have the same number of tokens');
   checkContext(model.info.dims, seq);
   const fixed = model.info.graph.fixedInputShape;
+  if (fixed && fixed[0] === 1 && batch > 1 && fixed[1] === seq) return forwardRowByRow(req, (r) => forward(model, graph, r));
   if (fixed && (fixed[0] !== batch || fixed[1] !== seq)) {
     throw new PatchbayError('INPUT_SHAPE_FIXED',
-      `this export only runs ${fixed[0]} row${fixed[0] === 1 ? '' : 's'} of exactly ${fixed[1]} tokens (it was exported with fixed shapes), ` +
-      `but ${batch} row${batch === 1 ? '' : 's'} of ${seq} tokens were given: re-export with dynamic batch and sequence axes`);
+      `this export only runs prompts of exactly ${fixed[1]} tokens${fixed[0] === 1 ? '' : ` in batches of ${fixed[0]}`} (it was exported with ` +
+      `fixed shapes), but ${batch} row${batch === 1 ? '' : 's'} of ${seq} tokens were given: re-export with dynamic batch and sequence axes`);
   }
   const vocab = model.info.dims.vocabSize;
   for (const row of req.ids) {

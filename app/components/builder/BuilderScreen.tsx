@@ -18,6 +18,8 @@ import { JsonEditor } from './JsonEditor';
 import { RepEditor, needsSource } from './RepEditor';
 import { SiteDiagram } from './SiteDiagram';
 
+const NO_GAPS: Record<string, string> = {};
+
 export function BuilderScreen() {
   const doc = useStore(selectIntervention);
   const setDoc = useStore((s) => s.setIntervention);
@@ -26,6 +28,7 @@ export function BuilderScreen() {
   const selectRep = useStore((s) => s.selectRep);
   const setShowHeads = useStore((s) => s.setShowHeads);
   const dims = useStore((s) => s.model.summary?.dims ?? null);
+  const unavailable = useStore((s) => s.model.summary?.unavailableSites ?? NO_GAPS);
   const op = useStore(selectOp('intervention'));
   const run = useStore((s) => s.runIntervention);
   const cancel = useStore((s) => s.cancelOp);
@@ -102,7 +105,7 @@ export function BuilderScreen() {
             <label className="toggle"><input type="checkbox" checked={builder.showHeads} onChange={(e) => setShowHeads(e.target.checked)} />Attention internals and heads</label>
           }>
             {dims && model ? (
-              <SiteDiagram layers={dims.nLayers} reps={model.reps} selected={sel} showInternals={builder.showHeads} onSite={onSite} />
+              <SiteDiagram layers={dims.nLayers} reps={model.reps} selected={sel} showInternals={builder.showHeads} unavailable={unavailable} onSite={onSite} />
             ) : <p className="note">{dims ? 'Fix the JSON to edit sites here.' : 'Open a model to see its layers.'}</p>}
             {model && sel !== null && dims && (
               <RepEditor rep={model.reps[sel]!} index={sel} layers={dims.nLayers} heads={dims.nHeads} baseTokens={baseTokens} sourceTokens={sourceTokens}

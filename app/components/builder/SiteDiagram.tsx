@@ -1,5 +1,6 @@
 // The model as a grid of hook sites: one column per layer, one row per component in the order activations flow
 // (attention internals and per-head sites on demand). Clicking a site selects its intervention or adds one there.
+// Sites the model's graph does not hold are greyed out, with the reason on hover.
 import { Fragment } from 'react';
 import type { RepModel } from './builder-doc';
 
@@ -25,12 +26,17 @@ export const SITE_ROWS: Row[] = [
   { component: 'block_output', label: 'block output', group: 'Residual' },
 ];
 
-export function SiteDiagram({ layers, reps, selected, showInternals, onSite }: {
-  layers: number; reps: RepModel[]; selected: number | null; showInternals: boolean; onSite: (layer: number, component: string) => void;
+export function SiteDiagram({ layers, reps, selected, showInternals, unavailable, onSite }: {
+  layers: number; reps: RepModel[]; selected: number | null; showInternals: boolean;
+  /** Site id (`L3.head_query_output`) → why the graph does not hold it. */
+  unavailable: Record<string, string>;
+  onSite: (layer: number, component: string) => void;
 }) {
   const rows = SITE_ROWS.filter((r) => showInternals || !r.internals);
   const at = (layer: number, component: string) => reps.map((r, i) => ({ r, i })).filter(({ r }) => r.layer === layer && r.component === component);
+  const anyMissing = Object.keys(unavailable).length > 0;
   return (
+    <>
     <div className="site-diagram" role="group" aria-label="Hook sites: components by layer" data-testid="site-diagram"
       style={{ gridTemplateColumns: `max-content repeat(${layers}, minmax(1.7rem, 2.6rem))` }}>
       <div className="site-corner">component \ layer</div>
@@ -41,13 +47,16 @@ export function SiteDiagram({ layers, reps, selected, showInternals, onSite }: {
           {Array.from({ length: layers }, (_, l) => {
             const here = at(l, row.component);
             const disabled = row.component === 'token_embedding' && l > 0;
+            const missing = unavailable[`L${l}.${row.component}`];
             const isSel = here.some(({ i }) => i === selected);
+            // Not `disabled`: a disabled button shows no tooltip, and the reason is the point.
             return (
-              <button key={l} type="button" disabled={disabled}
-                className={`site-cell${here.length ? ' site-cell-used' : ''}${isSel ? ' site-cell-selected' : ''}`}
-                aria-label={`Layer ${l}, ${row.component}${here.length ? `: intervention ${here.map(({ i }) => i).join(', ')}` : ''}`}
+              <button key={l} type="button" disabled={disabled} aria-disabled={missing ? true : undefined}
+                className={`site-cell${here.length ? ' site-cell-used' : ''}${isSel ? ' site-cell-selected' : ''}${missing ? ' site-cell-unavailable' : ''}`}
+                title={missing ? `Not available in this model: ${missing}` : undefined}
+                aria-label={`Layer ${l}, ${row.component}${missing ? ` (unavailable: ${missing})` : ''}${here.length ? `: intervention ${here.map(({ i }) => i).join(', ')}` : ''}`}
                 aria-pressed={here.length > 0} data-layer={l} data-component={row.component}
-                onClick={() => onSite(l, row.component)}>
+                onClick={() => { if (!missing) onSite(l, row.component); }}>
                 {here.map(({ i }) => i).join(',')}
               </button>
             );
@@ -55,5 +64,7 @@ export function SiteDiagram({ layers, reps, selected, showInternals, onSite }: {
         </Fragment>
       ))}
     </div>
+    {anyMissing && <p className="note" data-testid="sites-unavailable-note">Hatched sites are not tensors in this model&apos;s graph: hover one for the reason.</p>}
+    </>
   );
 }

@@ -6,6 +6,7 @@ import { selectCatalog, selectModel } from '../../state/model-slice';
 import { HUB } from '../../state/approvals';
 import type { ModelRef } from '../../link/schema';
 import { Field, Panel, formatBytes } from '../common/ui';
+import { isFamily } from '../../../engine/model/families';
 
 function useOpen() {
   const setModelRef = useStore((s) => s.setModelRef);
@@ -27,7 +28,7 @@ export function BundledModels() {
       <ul className="card-list">
         {catalog?.map((m) => {
           const active = model.ref?.kind === 'bundled' && model.ref.id === m.id;
-          const supported = m.family === 'gpt2' || m.family === 'gpt_neox';
+          const supported = isFamily(m.family ?? '');
           const f = m.facts;
           return (
             <li key={m.id} className={`card${active ? ' card-active' : ''}`}>

@@ -6,6 +6,7 @@ import { downloadStats, selectModel, selectRuntime, type ModelLoad } from '../..
 import { engineClient } from '../../workers/engine-client';
 import type { ExecutionProvider } from '../../workers/protocol';
 import { ErrorNote, Panel, ProgressBar, formatBytes } from '../common/ui';
+import { FAMILIES } from '../../../engine/model/families';
 
 export function ModelStatus() {
   const model = useStore(selectModel);
@@ -59,7 +60,7 @@ function Facts() {
   const title = ref?.kind === 'bundled' ? catalog?.find((c) => c.id === ref.id)?.display_name ?? m.name : m.name;
   const d = m.dims;
   const rows: [string, string][] = [
-    ['Family', m.family === 'gpt_neox' ? 'GPT-NeoX (Pythia)' : 'GPT-2'],
+    ['Family', FAMILIES[m.family].displayName],
     ['Layers', String(d.nLayers)],
     ['Width (d_model)', String(d.dModel)],
     ['Heads', `${d.nHeads} × ${d.dHead}`],
@@ -67,6 +68,10 @@ function Facts() {
     ['Vocabulary', d.vocabSize.toLocaleString()],
     ['Graph size', formatBytes(m.bytes)],
     ['Tokenizer', m.hasTokenizer ? 'yes' : 'missing (token ids only)'],
+    ['Exported by', m.graph.exporter],
+    ['Numbers', m.graph.dtype],
+    ['Layout', m.graph.layout],
+    ['Hook sites', unavailableNote(m.unavailableSites)],
   ];
   return (
     <div data-testid="model-facts">
@@ -121,4 +126,12 @@ function CacheInfo() {
         onClick={() => void engineClient.clearCache().then(() => setUsage({ files: 0, bytes: 0 }))}>Clear cache</button>
     </div>
   );
+}
+
+/** "all found", or how many are unavailable and the first reason (the site grid shows each one's). */
+function unavailableNote(gaps: Record<string, string>): string {
+  const reasons = [...new Set(Object.values(gaps))];
+  if (reasons.length === 0) return 'all found';
+  const n = Object.keys(gaps).length;
+  return `${n} unavailable: ${reasons[0]}${reasons.length > 1 ? ` (and ${reasons.length - 1} more reasons; see the Interventions site grid)` : ''}`;
 }
