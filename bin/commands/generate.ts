@@ -9,12 +9,12 @@ import type { ExperimentDoc } from '../../engine/experiment/experiment-schema.js
 import { endOfText, generate, type Continuation, type InterveneOn } from '../../engine/experiments/generate.js';
 import { parseSteerSpec } from '../../engine/experiments/generate/steer-spec.js';
 import { steeringExperiment, steeringVectors } from '../../engine/experiments/generate/steering.js';
-import { openForCli } from './open.js';
+import { openForCli, RUNTIME_OPTION, THREADS_OPTION } from './open.js';
 import { readDocument, readSideFiles } from './document.js';
 
 interface GenerateFlags {
   model?: string; prompt?: string; maxNewTokens: string; experiment?: string; steer?: string; interveneOn: string;
-  seed?: string; temperature?: string; topK?: string; topP?: string; json?: boolean; stopAtEos?: boolean; threads?: string; variant?: string;
+  seed?: string; temperature?: string; topK?: string; topP?: string; json?: boolean; stopAtEos?: boolean; threads?: string; runtime?: string; variant?: string;
 }
 
 export function registerGenerate(program: Command): void {
@@ -34,7 +34,8 @@ export function registerGenerate(program: Command): void {
     .option('--stop-at-eos', 'end a continuation at <|endoftext|>')
     .option('--json', 'print JSON: {prompt_ids, original: {ids, text}, intervened: {ids, text}}')
     .option('--variant <v>', 'graph variant: fp32, quantized, int8, q4', 'fp32')
-    .option('--threads <n>', 'wasm threads', '2')
+    .option(...THREADS_OPTION)
+    .option(...RUNTIME_OPTION)
     .action(async (flags: GenerateFlags) => {
       if (flags.experiment && flags.steer) throw new PatchbayError('INPUT_INVALID', 'give --experiment or --steer, not both');
       if (!flags.experiment && !flags.steer) throw new PatchbayError('INPUT_INVALID', 'nothing to intervene with: give --experiment EXP.json or --steer SPEC');
