@@ -33,7 +33,7 @@ export function detectFamily(index: GraphIndex, config: HfConfig | undefined, sk
 
 export function describeDims(index: GraphIndex, skeleton: Skeleton, family: Family, config: HfConfig | undefined): ModelDims {
   const keys = FAMILY_LIST.find((f) => f.family === family)!.config;
-  const num = (names: readonly string[]) => names.map((k) => config?.[k]).find((v): v is number => typeof v === 'number' && Number.isFinite(v));
+  const num = (names: readonly string[]) => names.map((k) => config?.[k]).find((v): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v > 0);
   const emb = 'missing' in skeleton.embedding ? undefined : skeleton.embedding;
   const dModel = emb?.dModel ?? num(['n_embd', 'hidden_size']);
   const vocabSize = emb?.vocabSize ?? num(['vocab_size']);
