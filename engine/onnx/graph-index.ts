@@ -105,13 +105,6 @@ export class GraphIndex {
     }
     return undefined;
   }
-
-  /** The single node of a given op type producing `value`, walking back through nothing else. */
-  producerOf(value: string, opType?: string): NodeProto | undefined {
-    const p = this.producer.get(value);
-    if (!p || (opType && p.op_type !== opType)) return undefined;
-    return p;
-  }
 }
 
 const QUANTIZE_OPS = new Set(['DynamicQuantizeLinear', 'QuantizeLinear']);

@@ -4,9 +4,8 @@
 // for it fails. Stage: structure → site map.
 import type { GraphIndex } from '../onnx/graph-index.js';
 import type { Skeleton, Found, BlockSkeleton } from '../structure/skeleton.js';
-import { COMPONENTS, COMPONENT_INFO, type Component, type Layout } from './components.js';
+import { COMPONENTS, type Component, type Layout } from './components.js';
 import { attentionSites, branchNodes, mlpActivation, type SiteLookup } from './branch-sites.js';
-import { siteId } from './site-id.js';
 
 /** Where a site's value lives in the graph. */
 export interface SiteTensor {
@@ -84,15 +83,3 @@ const ATTENTION_INTERNALS: Component[] = [
   'attention_value_output', 'head_attention_value_output', 'attention_weight', 'query_output', 'key_output', 'value_output',
   'head_query_output', 'head_key_output', 'head_value_output',
 ];
-
-/** The reason a site is unavailable, or undefined when the model has it. */
-export function gapReason(gaps: readonly SiteGap[], layer: number, component: Component): string | undefined {
-  return gaps.find((g) => g.layer === layer && g.component === component)?.reason;
-}
-
-/** Site ids of every site the table holds, for listings. */
-export function foundSiteIds(sites: SiteMap): string[] {
-  return sites.flatMap((row, layer) => COMPONENTS.filter((c) => row[c]).map((component) => siteId({ layer, component })));
-}
-
-export { COMPONENTS, COMPONENT_INFO };
