@@ -54,7 +54,11 @@ async function toRequest(get: () => Store, ref: ModelRef, files?: File[]): Promi
   switch (ref.kind) {
     case 'none': return { code: 'MODEL_NOT_FOUND', message: 'choose a model first' };
     case 'bundled': {
-      const entry = get().catalog?.find((m) => m.id === ref.id);
+      const catalog = get().catalog;
+      const entry = catalog?.find((m) => m.id === ref.id);
+      if (catalog && !entry) {
+        return { code: 'MODEL_NOT_FOUND', message: `"${ref.id}" is not one of the bundled models (${catalog.map((m) => m.id).join(', ')}): pick one on the Model screen` };
+      }
       return { kind: 'bundled', id: ref.id, modelFile: entry?.files.model };
     }
     case 'hub': {

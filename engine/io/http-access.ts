@@ -14,10 +14,12 @@ export function httpAccess(baseUrl: string, fetchImpl: typeof fetch = fetch): Fi
         res = await fetchImpl(url, { signal: options?.signal });
       } catch (e) {
         if (options?.signal?.aborted) throw new PatchbayError('ABORTED', 'the download was cancelled');
-        throw new PatchbayError('MODEL_FETCH_FAILED', `could not fetch ${url}: ${(e as Error).message}`);
+        throw new PatchbayError('MODEL_FETCH_FAILED', `could not fetch ${url}: ${fetchFailure(e)}`);
       }
       if (res.status === 404) return undefined;
       if (!res.ok) throw new PatchbayError('MODEL_FETCH_FAILED', `fetching ${url} gave HTTP ${res.status} ${res.statusText}`);
+      // A single-page-app server answers every unknown path with its index.html (status 200): that file is missing.
+      if (/^text\/html/i.test(res.headers.get('content-type') ?? '')) return undefined;
       return readBody(res, path, options?.onProgress);
     },
   };
@@ -49,4 +51,16 @@ async function readBody(res: Response, file: string, onProgress?: (p: LoadProgre
   }
   onProgress?.({ status: 'done', file, bytes: loaded });
   return loaded === buffer.length ? buffer : buffer.slice(0, loaded);
+}
+
+/** Why a fetch failed, with the cause Node keeps in `cause` (ECONNREFUSED, ENOTFOUND, a certificate problem…); a
+ *  browser says only "Failed to fetch", so the likely reasons are named. */
+export function fetchFailure(e: unknown): string {
+  const err = e as Error & { cause?: { code?: string; message?: string } };
+  const cause = err.cause?.code ?? err.cause?.message;
+  if (cause) return `${err.message} (${cause})`;
+  if (/failed to fetch|networkerror|load failed/i.test(err.message ?? '')) {
+    return `${err.message}: the server is unreachable, the address is wrong, or it does not allow downloads from other sites (CORS)`;
+  }
+  return err.message ?? String(e);
 }
