@@ -2,7 +2,9 @@
 // (display name, facts, graph file, classroom presets). Read-only data fetched from our own origin.
 
 export interface TracePreset { name: string; prompt: string; subject: string; answer: string }
-export interface PatchingPreset { name: string; base: string; source: string; component: string; answer: string; layer?: number; note?: string }
+/** `position`: the base and source position patched (the last subject token); without it, the last token where base
+ *  and source differ, which misses the subject when both end in the same word ("Kelan Quell" / "Tessa Quell"). */
+export interface PatchingPreset { name: string; base: string; source: string; component: string; answer: string; layer?: number; position?: number; note?: string }
 export interface PresetSite { source: number; layer: number; position: number | 'last token' | 'last subject token' | string }
 /** Several sources in one run. `mode` "serial" chains them (pyvene's serial mode): site i reads source i and is
  *  patched into the run of source i+1, the last one into the base. */

@@ -19,6 +19,9 @@ describe('classroom presets', () => {
     expect(e.sweep).toMatchObject({ base: 'The Colosseum is in', answer: ' Stockholm' });
     expect(e.intervention.unit_locations).toEqual({ 'sources->base': [[[[3]]], [[[3]]]] });
     expect(validateExperiment(e.intervention).ok).toBe(true);
+    // subjects that end in the same word: the manifest names the position
+    const same = await patchingPreset(defaultExperiment(), { name: 'y', base: 'Kelan Quell works as', source: 'Tessa Quell works as', component: 'block_output', answer: ' pilot', position: 1 }, tokenize);
+    expect(same.intervention.unit_locations).toEqual({ 'sources->base': [[[[1]]], [[[1]]]] });
   });
 
   it('two sources at the sites the manifest names', async () => {

@@ -34,7 +34,7 @@ function sitePosition(position: unknown, base: number[], source: number[]): numb
 
 export async function patchingPreset(e: Experiment, p: PatchingPreset, tokenize: Tokenize): Promise<Experiment> {
   const [base, source] = await Promise.all([tokenize(p.base), tokenize(p.source)]);
-  const at = lastDifference(base, source);
+  const at = p.position ?? lastDifference(base, source);
   const layer = p.layer ?? 0;
   return {
     ...e, view: 'sweep',
