@@ -8,13 +8,14 @@ import { PatchbayError } from '../../engine/errors.js';
 import { isComponent } from '../../engine/sites/components.js';
 import { dasGrid, tokenizePairs, type DasGridOptions } from '../../engine/training/das-grid.js';
 import { saveTrained, trainedPyveneConfig } from '../../engine/training/trained-io.js';
+import { TRAINABLE_TYPES, type TrainableType } from '../../engine/training/parametrizations.js';
 import { graphCache } from '../../engine/compile/graph-cache.js';
 import { openForCli, RUNTIME_OPTION, THREADS_OPTION } from './open.js';
 import { checkOutputPath, writeOutput } from './output-path.js';
 
 interface DasFlags {
   model: string; pairs: string; component: string; layers: string; positions: string; rank: string; steps: string;
-  seed: string; batch: string; lr: string; testFraction: string; out?: string; saveDir?: string; progress?: boolean;
+  seed: string; batch: string; intervention: string; lr: string; testFraction: string; out?: string; saveDir?: string; progress?: boolean;
   threads: string; runtime: string;
 }
 
@@ -27,7 +28,8 @@ export function registerDas(program: Command): void {
     .option('--component <name>', 'the site component', 'block_output')
     .option('--layers <list>', 'all, or layer indices: 0,2,5', 'all')
     .option('--positions <list>', 'all, last, or base token indices: 3,4', 'all')
-    .option('--rank <n>', 'subspace dimension (low_rank_dimension)', '1')
+    .option('--rank <n>', 'subspace dimension (low_rank_dimension; interchange_dim for RotatedSpace)', '1')
+    .option('--intervention <type>', `what to train: ${TRAINABLE_TYPES.join(', ')}`, 'LowRankRotatedSpaceIntervention')
     .option('--steps <n>', 'training steps (Adam)', '100')
     .option('--seed <n>', 'seed of the split, the initial subspaces and the batches', '0')
     .option('--batch <n>', 'pairs per step and cell', '16')
@@ -110,8 +112,10 @@ function list(s: string, flag: string, words: string[]): string | number[] {
 /** Turns the command line into DasGridOptions; malformed values are TRAINING_INVALID errors. */
 export function dasOptions(f: DasFlags): DasGridOptions {
   if (!isComponent(f.component)) throw bad(`--component "${f.component}" is not a component (e.g. block_output, mlp_output, attention_output)`);
+  if (!TRAINABLE_TYPES.includes(f.intervention as TrainableType)) throw bad(`--intervention must be one of ${TRAINABLE_TYPES.join(', ')}; got "${f.intervention}"`);
   return {
     component: f.component,
+    type: f.intervention as TrainableType,
     layers: list(f.layers, '--layers', ['all']) as DasGridOptions['layers'],
     positions: list(f.positions, '--positions', ['all', 'last']) as DasGridOptions['positions'],
     rank: int(f.rank, '--rank', 1),

@@ -8,11 +8,14 @@ import { PatchbayError, throwIfAborted } from '../errors.js';
 import { collectSites, evaluateIia, featureSize, shuffled, trainDas, type DasCell, type DasPair, type DasProgress, type TrainedCell } from './das.js';
 import { seededRandom } from './linalg.js';
 import { probeWithControl, type ProbeData } from './probe.js';
+import type { TrainableType } from './parametrizations.js';
 
 export interface PairText { base: string; source: string; base_label: string; source_label: string }
 
 export interface DasGridOptions {
   component?: Component;
+  /** Default LowRankRotatedSpaceIntervention. */
+  type?: TrainableType;
   layers?: 'all' | number[];
   positions?: 'all' | 'last' | number[];
   rank?: number;
@@ -34,6 +37,7 @@ export interface DasGridResult {
   test_pairs: number;
   seconds: number;
   component: Component;
+  intervention_type: TrainableType;
   rank: number;
   steps: number;
   seed: number;
@@ -93,7 +97,7 @@ export async function dasGrid(model: LoadedModel, pairs: DasPair[], opts: DasGri
   const cells = gridCells(model, pairs, opts.layers, opts.positions);
   const tTrain = performance.now();
   const trained = await trainDas(model, cells, train, {
-    component, rank: opts.rank, steps: opts.steps, batchSize: opts.batchSize, lr: opts.lr, seed, signal: opts.signal,
+    component, type: opts.type, rank: opts.rank, steps: opts.steps, batchSize: opts.batchSize, lr: opts.lr, seed, signal: opts.signal,
     onProgress: (p) => opts.onProgress?.({ phase: 'train', train: p }),
   });
   const trainSeconds = (performance.now() - tTrain) / 1000;
@@ -107,7 +111,7 @@ export async function dasGrid(model: LoadedModel, pairs: DasPair[], opts: DasGri
     train_pairs: train.length,
     test_pairs: test.length,
     seconds: (performance.now() - t0) / 1000,
-    component, rank: opts.rank ?? 1, steps, seed,
+    component, intervention_type: opts.type ?? 'LowRankRotatedSpaceIntervention', rank: opts.rank ?? 1, steps, seed,
     seconds_per_step: steps ? trainSeconds / steps : 0,
     loss_curve: Array.from({ length: steps }, (_, s) => trained.reduce((a, t) => a + t.losses[s]!, 0) / trained.length),
     trained,

@@ -28,7 +28,7 @@ describe('DAS', () => {
     const ps = await pairs(12, 1);
     const identity = new Float32Array(D * D);
     for (let i = 0; i < D; i++) identity[i * D + i] = 1;
-    const full: TrainedCell = { layer: LAST, position: -1, component: 'block_output', rank: D, weight: identity, losses: [] };
+    const full: TrainedCell = { layer: LAST, position: -1, component: 'block_output', type: 'LowRankRotatedSpaceIntervention', rank: D, weight: identity, weightCols: D, params: {}, losses: [] };
     const zero: TrainedCell = { ...full, weight: new Float32Array(D * D) };
     const differ = ps.filter((p) => p.baseLabel !== p.sourceLabel).length;
     expect(differ).toBeGreaterThan(6);
@@ -53,7 +53,7 @@ describe('DAS', () => {
 
   it('a trained cell saves, loads and exports to a pyvene config that imports back', () => {
     const w = Float32Array.from({ length: D }, (_, i) => (i === 3 ? 1 : 0));
-    const cell: TrainedCell = { layer: 1, position: 4, component: 'block_output', rank: 1, weight: w, losses: [2, 1] };
+    const cell: TrainedCell = { layer: 1, position: 4, component: 'block_output', type: 'LowRankRotatedSpaceIntervention', rank: 1, weight: w, weightCols: 1, params: {}, losses: [2, 1] };
     const { json, bytes } = saveTrained(cell, 'cell.f32', { model: 'tiny-gpt2', iia: 0.5 });
     expect(bytes.length).toBe(D * 4);
     expect(loadTrained(JSON.parse(JSON.stringify(json)), { 'cell.f32': bytes })).toEqual(cell);

@@ -13,7 +13,8 @@ import { forward } from '../run/forward.js';
 import type { FloatTensor } from '../runtime/tensor.js';
 import { PatchbayError, throwIfAborted } from '../errors.js';
 import { Adam } from './adam.js';
-import { orthonormalize, randomOrthonormal, seededRandom } from './linalg.js';
+import { seededRandom } from './linalg.js';
+import { parametrization, projectionOf, type TrainableType } from './parametrizations.js';
 import { compileGradGraph, runGrad } from './grad-graph.js';
 
 export interface DasPair { base: number[]; source: number[]; baseLabel: number; sourceLabel: number }
@@ -24,6 +25,8 @@ export interface DasProgress { step: number; steps: number; /** mean training lo
 
 export interface DasOptions {
   component?: Component;
+  /** Default LowRankRotatedSpaceIntervention. */
+  type?: TrainableType;
   rank?: number;
   steps?: number;
   batchSize?: number;
@@ -35,14 +38,19 @@ export interface DasOptions {
 
 export interface TrainedCell extends DasCell {
   component: Component;
+  type: TrainableType;
+  /** Subspace dimension (low_rank_dimension / interchange_dim; the feature count for Boundless). */
   rank: number;
-  /** R, D×r row-major, orthonormal columns (pyvene's rotate_layer.weight). */
+  /** The rotation, row-major [D, cols]: R (D×r) for LowRank (pyvene's rotate_layer.weight), D×D otherwise. */
   weight: Float32Array;
+  weightCols: number;
+  /** intervention_boundaries / temperature (Boundless), interchange_dim (RotatedSpace). */
+  params: Record<string, number>;
   /** Mean training loss per step. */
   losses: number[];
 }
 
-const DEFAULTS = { component: 'block_output' as Component, rank: 1, steps: 100, batchSize: 16, lr: 0.01, seed: 0 };
+const DEFAULTS = { component: 'block_output' as Component, type: 'LowRankRotatedSpaceIntervention' as TrainableType, rank: 1, steps: 100, batchSize: 16, lr: 0.01, seed: 0 };
 
 function specsFor(layers: number[], component: Component): SlotSpec[] {
   return layers.map((layer) => ({ site: { layer, component }, kind: 'collect', projections: 1 }));
@@ -68,8 +76,10 @@ function concatRows(ts: FloatTensor[]): FloatTensor {
   return { data, dims: [rows, ...ts[0]!.dims.slice(1)] };
 }
 
+interface Uv { u: ArrayLike<number>; vt: ArrayLike<number> }
+
 /** Slot feeds for rows = cells × pairs (cell-major): sources, masks at each row's cell, each row's R. */
-function cellFeeds(cells: DasCell[], weights: Float64Array[], pick: number[], sources: Record<number, FloatTensor>,
+function cellFeeds(cells: DasCell[], proj: Uv[], pick: number[], sources: Record<number, FloatTensor>,
   component: Component, dims: { seq: number; d: number; r: number }): Record<string, FloatTensor> {
   const { seq, d, r } = dims;
   const rows = cells.length * pick.length;
@@ -83,13 +93,13 @@ function cellFeeds(cells: DasCell[], weights: Float64Array[], pick: number[], so
     const vt = new Float32Array(rows * r * d);
     cells.forEach((cell, c) => {
       if (cell.layer !== layer) return;
-      const w = weights[c]!;
+      const w = proj[c]!;
       pick.forEach((pair, j) => {
         const row = c * pick.length + j;
         src.set(sources[layer]!.data.subarray(pair * seq * d, (pair + 1) * seq * d), row * seq * d);
         mask[row * seq + (cell.position < 0 ? seq + cell.position : cell.position)] = 1;
-        for (let i = 0; i < d * r; i++) u[row * d * r + i] = w[i]!;
-        for (let i = 0; i < d; i++) for (let k = 0; k < r; k++) vt[row * r * d + k * d + i] = w[i * r + k]!;
+        u.set(w.u, row * d * r);
+        vt.set(w.vt, row * r * d);
       });
     });
     feeds[p.source] = { data: src, dims: [rows, seq, d] };
@@ -128,40 +138,44 @@ function groupPairs(pairs: DasPair[], cells: DasCell[], model: LoadedModel): Das
   return [...groups.keys()].sort((a, b) => a - b).map((k) => groups.get(k)!);
 }
 
-/** Trains one rank-r subspace per cell on `pairs` (grouped by token length; each step samples one group). */
+/** Trains one subspace intervention per cell on `pairs` (grouped by token length; each step samples one group). */
 export async function trainDas(model: LoadedModel, cells: DasCell[], pairs: DasPair[], options: DasOptions = {}): Promise<TrainedCell[]> {
   const o = { ...DEFAULTS, ...options };
   const groups = groupPairs(pairs, cells, model);
   const d = featureSize(model, o.component);
-  const r = o.rank;
+  const param = parametrization(o.type, d, o.rank);
+  const r = param.cols;
   const layers = [...new Set(cells.map((c) => c.layer))].sort((a, b) => a - b);
   const rnd = seededRandom(o.seed * 7919 + 17);
-  const weights = cells.map(() => randomOrthonormal(d, r, rnd));
+  const theta = cells.map(() => param.init(rnd));
   const sources: Record<number, FloatTensor>[] = [];
   for (const g of groups) sources.push(await collectSites(model, g.map((p) => p.source), layers, o.component, o.signal));
   const k = Math.min(o.batchSize, Math.max(...groups.map((g) => g.length)));
   const first = groups[0]!;
-  const example = { ids: new Array<number[]>(cells.length).fill(first[0]!.base), feeds: cellFeeds(cells, weights, [0], sources[0]!, o.component, { seq: first[0]!.base.length, d, r }) };
+  const at0 = { step: 0, steps: o.steps };
+  const example = { ids: new Array<number[]>(cells.length).fill(first[0]!.base), feeds: cellFeeds(cells, theta.map((t) => param.uv(t, at0)), [0], sources[0]!, o.component, { seq: first[0]!.base.length, d, r }) };
   const wrt = layers.flatMap((l) => { const p = projectionValueNames(siteId({ layer: l, component: o.component }), 0); return [p.u, p.vt]; });
   const gg = await compileGradGraph(model, specsFor(layers, o.component), wrt, example);
-  const adams = cells.map(() => new Adam(d * r, { lr: o.lr }));
+  const adams = theta.map((t) => new Adam(t.length, { lr: o.lr }));
   const losses = cells.map(() => [] as number[]);
   const sampler = batchSampler(groups.map((g) => g.length), k, rnd);
   try {
     for (let step = 0; step < o.steps; step++) {
       throwIfAborted(o.signal);
+      const at = { step, steps: o.steps };
       const { group, pick } = sampler();
       const pairsOf = groups[group]!;
       const seq = pairsOf[0]!.base.length;
       const ids = cells.flatMap(() => pick.map((i) => pairsOf[i]!.base));
       const labels = cells.flatMap(() => pick.map((i) => pairsOf[i]!.sourceLabel));
-      const feeds = cellFeeds(cells, weights, pick, sources[group]!, o.component, { seq, d, r });
+      const feeds = cellFeeds(cells, theta.map((t) => param.uv(t, at)), pick, sources[group]!, o.component, { seq, d, r });
       const res = await runGrad(model, gg, { ids, feeds, weights: rowWeights(ids.length, seq, model.info.dims.vocabSize, labels, pick.length), signal: o.signal });
       const rowLoss = rowLosses(res.logits, labels);
       cells.forEach((cell, c) => {
         const p = projectionValueNames(siteId({ layer: cell.layer, component: o.component }), 0);
-        adams[c]!.step(weights[c]!, subspaceGrad(res.grads[p.u]!, res.grads[p.vt]!, c, pick.length, d, r));
-        orthonormalize(weights[c]!, d, r); // the QR retraction
+        const [gu, gvt] = [sumRows(res.grads[p.u]!, c, pick.length), sumRows(res.grads[p.vt]!, c, pick.length)];
+        adams[c]!.step(theta[c]!, param.grad(theta[c]!, gu, gvt, at));
+        param.retract(theta[c]!); // QR retraction to orthonormal columns
         losses[c]!.push(mean(rowLoss.slice(c * pick.length, (c + 1) * pick.length)));
       });
       o.onProgress?.({ step: step + 1, steps: o.steps, loss: losses.map((l) => l[l.length - 1]!) });
@@ -169,7 +183,10 @@ export async function trainDas(model: LoadedModel, cells: DasCell[], pairs: DasP
   } finally {
     await gg.session.release();
   }
-  return cells.map((cell, c) => ({ ...cell, component: o.component, rank: r, weight: Float32Array.from(weights[c]!), losses: losses[c]! }));
+  return cells.map((cell, c) => {
+    const e = param.export(theta[c]!, rnd);
+    return { ...cell, component: o.component, type: o.type, rank: o.type === 'BoundlessRotatedSpaceIntervention' ? d : o.rank, weight: e.matrix, weightCols: e.cols, params: e.params, losses: losses[c]! };
+  });
 }
 
 /** Batches of k pair indices from one length group at a time (groups drawn in proportion to their size), each
@@ -199,16 +216,16 @@ export async function evaluateIia(model: LoadedModel, trained: TrainedCell[], pa
   const component = trained[0]!.component;
   const layers = [...new Set(trained.map((c) => c.layer))].sort((a, b) => a - b);
   const graph = await graphCache(model).get(specsFor(layers, component));
-  const weights = trained.map((t) => Float64Array.from(t.weight));
+  const proj = trained.map((t) => projectionOf(t.type, t.weight, t.weight.length / t.weightCols, t.weightCols, t.params));
   const v = model.info.dims.vocabSize;
   const hits = trained.map(() => 0);
   const chunk = Math.max(1, Math.floor(256 / trained.length));
   for (const group of groupPairs(pairs, trained, model)) {
     const sources = await collectSites(model, group.map((p) => p.source), layers, component, signal);
-    const dims = { seq: group[0]!.base.length, d: featureSize(model, component), r: trained[0]!.rank };
+    const dims = { seq: group[0]!.base.length, d: featureSize(model, component), r: proj[0]!.cols };
     for (let i = 0; i < group.length; i += chunk) {
       const pick = Array.from({ length: Math.min(chunk, group.length - i) }, (_, j) => i + j);
-      const feeds = cellFeeds(trained, weights, pick, sources, component, dims);
+      const feeds = cellFeeds(trained, proj, pick, sources, component, dims);
       const res = await forward(model, graph, { ids: trained.flatMap(() => pick.map((p) => group[p]!.base)), feeds, logits: 'last', signal });
       trained.forEach((_, c) => pick.forEach((p, j) => {
         const row = c * pick.length + j;
@@ -219,16 +236,15 @@ export async function evaluateIia(model: LoadedModel, trained: TrainedCell[], pa
   return hits.map((h) => h / pairs.length);
 }
 
-/** dL/dR for cell c: Σ over its rows of (g_u + g_vtᵀ) (u = R and vt = Rᵀ are the same parameter). */
-function subspaceGrad(gu: FloatTensor, gvt: FloatTensor, c: number, k: number, d: number, r: number): Float64Array {
-  const g = new Float64Array(d * r);
+/** Σ over cell c's k rows of a per-row gradient [rows, …]. */
+function sumRows(g: FloatTensor, c: number, k: number): Float64Array {
+  const size = g.data.length / g.dims[0]!;
+  const out = new Float64Array(size);
   for (let j = 0; j < k; j++) {
-    const row = c * k + j;
-    for (let i = 0; i < d; i++) for (let q = 0; q < r; q++) {
-      g[i * r + q]! += gu.data[row * d * r + i * r + q]! + gvt.data[row * r * d + q * d + i]!;
-    }
+    const off = (c * k + j) * size;
+    for (let i = 0; i < size; i++) out[i]! += g.data[off + i]!;
   }
-  return g;
+  return out;
 }
 
 /** Loss weights: each row's source label at its last position, 1/k so every cell's loss is its own batch mean. */
