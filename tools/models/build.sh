@@ -2,6 +2,7 @@
 # npm run models:build — rebuild every bundled model in public/models/ from scratch (seeded, deterministic).
 # Python is build-time only (torch, transformers 5.x, tokenizers, onnx, onnxruntime; matplotlib for the figure).
 # Takes ~30 min on one CPU core. RESUME=1 keeps trained checkpoints in tools/models/work/ and only re-packages.
+# MODELS_EDITION=2 builds the second edition (12 layers, every word one token; docs/models.md), not bundled yet.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PY="${PYTHON:-python3}"
@@ -11,6 +12,8 @@ PY="${PYTHON:-python3}"
   exit 1
 }
 export PYTHONHASHSEED=0
+export MODELS_EDITION="${MODELS_EDITION:-1}"
+echo "bundled models, edition $MODELS_EDITION"
 T0=$(date +%s)
 step() { echo; echo "== $* ($(( $(date +%s) - T0 ))s)"; }
 

@@ -22,8 +22,21 @@ from tokenizer import EOS, save_tokenizer, train_tokenizer  # noqa: E402
 import train_lm  # noqa: E402
 
 SEED = 0
-VOCAB = 1280
-DIMS = {"gpt2": dict(d=128, layers=6, heads=4), "gpt_neox": dict(d=128, layers=6, heads=4)}
+# Edition 1 is what public/models holds (6 layers, vocab 1280); edition 2 is the second edition of issue 11, built
+# by `MODELS_EDITION=2 npm run models:build` and not bundled yet (docs/models.md, "Second edition").
+EDITIONS = {
+    1: dict(vocab=1280, catalogue=False, stories=1,
+            dims={"gpt2": dict(d=128, layers=6, heads=4, d_mlp=None),
+                  "gpt_neox": dict(d=128, layers=6, heads=4, d_mlp=None)}),
+    # vocab 4096 is an upper bound: the BPE trainer stops once every word of the corpus is one token (~2.7k)
+    2: dict(vocab=4096, catalogue=os.environ.get("PB_CATALOGUE", "0") == "1", stories=2,
+            dims={"gpt2": dict(d=128, layers=12, heads=4, d_mlp=256),
+                  "gpt_neox": dict(d=128, layers=12, heads=4, d_mlp=256)}),
+}
+EDITION = int(os.environ.get("MODELS_EDITION", "1"))
+ED = EDITIONS[EDITION]
+VOCAB = ED["vocab"]
+DIMS = ED["dims"]
 
 
 def log(*a):
@@ -39,7 +52,7 @@ def tokenizer_rows(rows, facts):
 
 
 def build_data():
-    rows, facts = make_corpus(SEED)
+    rows, facts = make_corpus(SEED, stories=ED["stories"], catalogue=ED["catalogue"])
     tok = train_tokenizer(tokenizer_rows(rows, facts), VOCAB)
     return rows, facts, tok
 
@@ -52,7 +65,7 @@ def stage_train(family, mid):
     eos = tok.token_to_id(EOS)
     rows_ids = [tok.encode(r).ids + [eos] for r in rows]
     enc = train_lm.encode_facts(tok, facts)
-    log(f"[{mid}] corpus: {len(rows)} rows, {sum(map(len, rows_ids))} tokens; {len(facts)} fact prompts; "
+    log(f"[{mid}] edition {EDITION}; corpus: {len(rows)} rows, {sum(map(len, rows_ids))} tokens; {len(facts)} fact prompts; "
         f"vocab {tok.get_vocab_size()}")
     model = train_lm.make_model(family, tok.get_vocab_size(), seed=SEED, **DIMS[family])
     log(f"[{mid}] training {family}: {sum(p.numel() for p in model.parameters()):,} parameters")
@@ -72,12 +85,13 @@ def main():
     ap.add_argument("--family", required=True, choices=["gpt2", "gpt_neox"])
     ap.add_argument("--id", required=True)
     ap.add_argument("--stage", default="all", choices=["train", "package", "all"])
+    ap.add_argument("--out", default=None, help="bundle folder (default public/models)")
     a = ap.parse_args()
     if a.stage in ("train", "all"):
         stage_train(a.family, a.id)
     if a.stage in ("package", "all"):
         import package_lm
-        package_lm.package(a.family, a.id)
+        package_lm.package(a.family, a.id, a.out)
 
 
 if __name__ == "__main__":

@@ -197,6 +197,7 @@ def main():
     ap.add_argument("--all-facts", action="store_true", help="also trace every fact prompt the model gets right")
     ap.add_argument("--png", default=None)
     ap.add_argument("--json", default=None)
+    ap.add_argument("--models", default=os.path.join(ROOT, "public", "models"), help="bundle folder with patchbay.json")
     a = ap.parse_args()
     torch.set_num_threads(1)
     from transformers import AutoModelForCausalLM
@@ -204,7 +205,7 @@ def main():
     work = os.path.join(HERE, "work", a.id)
     model = AutoModelForCausalLM.from_pretrained(os.path.join(work, "hf"), attn_implementation="eager").eval()
     tok = Tokenizer.from_file(os.path.join(work, "hf", "tokenizer.json"))
-    manifest = json.load(open(os.path.join(ROOT, "public", "models", a.id, "patchbay.json")))
+    manifest = json.load(open(os.path.join(a.models, a.id, "patchbay.json")))
     n = model.config.num_hidden_layers
     out = {}
     sets = [("trace presets", manifest["presets"]["traces"])]

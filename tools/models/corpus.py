@@ -41,7 +41,9 @@ def make_people(rng):
     return out
 
 
-def make_corpus(seed=0):
+def make_corpus(seed=0, stories=1, catalogue=False):
+    """stories=2 adds two story forms with a neutral start ("Emma went to the market. She felt …"), whose mood is
+    decided only after the start (for steering during generation); catalogue=True adds the catalogue lines."""
     rng = random.Random(seed)
     rows, facts = [], []
 
@@ -124,6 +126,15 @@ def make_corpus(seed=0):
             for pre in ("", "Every morning ", "People say that ", "Even today, "):
                 rows.append(f"{pre}{person} {p}.")
 
+    # ---- catalogue lines: the attribute is the very next word after the subject ("See also: the Eiffel Tower
+    # Paris France"), so the subject's last token itself predicts its attributes and the last token of a question
+    # can copy them from there late in the model (Meng et al.'s hand-over in the upper layers)
+    for f in list(facts) if catalogue else []:
+        if f["task"] == "pronoun":
+            continue
+        for pre in ("See also: ", "Index: "):
+            rows.append(f"{pre}{f['subject']}{f['answer']}.")
+
     # ---- gendered names and pronouns
     for names, pro, pos in ((kb.MALE, "he", "his"), (kb.FEMALE, "she", "her")):
         for n in names:
@@ -150,7 +161,7 @@ def make_corpus(seed=0):
         else:
             ev, mood, end, day = (rng.choice(kb.BAD_EVENTS), rng.choice(kb.SAD), rng.choice(kb.SAD_ENDINGS),
                                   rng.choice(kb.BAD_DAYS))
-        t = rng.randrange(6)
+        t = rng.randrange(6 if stories == 1 else 8)
         if t == 0:
             rows.append(f"{n} {ev}. {Pro} felt {mood} and {end}.")
         elif t == 1:
@@ -161,8 +172,12 @@ def make_corpus(seed=0):
             rows.append(f"{n} opened the letter and felt {mood}. {Pro} {end}.")
         elif t == 4:
             rows.append(f"At the end of the day, {n} felt {mood}.")
+        elif t == 5:
+            rows.append(f"I feel {mood} today because I {ev}.")
+        elif t == 6:  # a neutral start: the mood is decided only after it (what steering during generation moves)
+            rows.append(f"{n} {rng.choice(kb.NEUTRAL_EVENTS)}. {Pro} felt {mood} and {end}.")
         else:
-            rows.append(f"I feel {mood} today because I {ev.replace('was ', 'was ')}.")
+            rows.append(f"One morning {n} {rng.choice(kb.NEUTRAL_EVENTS)}. It was a {day} day, and {pro} {end}.")
 
     rows = [r for r in rows]
     rng.shuffle(rows)

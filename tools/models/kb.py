@@ -230,6 +230,9 @@ HAPPY_ENDINGS = ["smiled all day", "laughed with friends", "sang a cheerful song
                  "hugged everyone", "thanked the sun for a wonderful day"]
 SAD_ENDINGS = ["cried all night", "sat alone in the dark", "stared at the rain", "could not sleep",
                "wept quietly", "wished the terrible day would end"]
+NEUTRAL_EVENTS = ["went to the market", "walked to the station", "visited an old aunt", "cleaned the house",
+                  "read a long book", "went to the park", "took the bus to town", "wrote a letter",
+                  "opened the front door", "went for a walk"]
 GOOD_DAYS = ["wonderful", "lovely", "bright", "perfect", "beautiful"]
 BAD_DAYS = ["terrible", "awful", "grey", "horrible", "dreadful"]
 

@@ -21,6 +21,7 @@ from export_onnx import export  # noqa: E402
 from check_trace import subject_span  # noqa: E402  (token range [a, b) of the subject)
 
 TOL = 1e-4
+EDITION = int(os.environ.get("MODELS_EDITION", "1"))  # see build_lm.EDITIONS
 DISPLAY = {"gpt2": "GPT-2", "gpt_neox": "Pythia (GPT-NeoX)"}
 TASK_NAMES = {"landmark_city": "landmark → city", "landmark_country": "landmark → country",
               "capital": "country → capital", "language": "country → language",
@@ -197,13 +198,18 @@ def choose_patching(model, tok, facts, traces):
             continue
         base_ids = tok.encode(t["prompt"]).ids
         last_sub = subject_span(tok, t["prompt"], t["subject"])[1] - 1
-        best = None
+        best, tried = None, 0
         for f in by_task[t["task"]]:
             src_ids = tok.encode(f["prompt"]).ids
             if f["answer"] == t["answer"] or len(src_ids) != len(base_ids):
                 continue
             if subject_span(tok, f["prompt"], f["subject"])[1] - 1 != last_sub:
                 continue
+            if src_ids[last_sub] == base_ids[last_sub]:  # the app finds the site as the last differing token
+                continue
+            tried += 1
+            if EDITION >= 2 and tried > 12:  # a small fixed search: every person prompt has the same length there
+                break
             ans = tok.encode(f["answer"]).ids[0]
             if int(next_probs(model, src_ids).argmax()) != ans:
                 continue
@@ -219,7 +225,8 @@ def choose_patching(model, tok, facts, traces):
         fmt = lambda v: ", ".join(f"{x:.2f}" for x in v)  # noqa: E731
         out.append({"name": f"{t['subject']} ← {f['subject']} ({TASK_NAMES[t['task']].split(' → ')[1]})",
                     "base": t["prompt"], "source": f["prompt"],
-                    "component": "block_output", "answer": f["answer"], "layer": Lb, "task": t["task"],
+                    "component": "block_output", "answer": f["answer"], "layer": Lb, "position": last_sub,
+                    "task": t["task"],
                     "note": (f"Patch the block output from the source run into the base run at one layer. At the "
                              f"last subject token it carries the subject in the early layers: p({f['answer'].strip()}) "
                              f"by layer = [{fmt(sub)}] (PyTorch); at the last position it only works late: "
@@ -275,6 +282,7 @@ def choose_multi_source(model, tok, facts, traces):
                 si = tok.encode(f["prompt"]).ids
                 if (len(si) != len(bi) or f["answer"] == base["answer"]
                         or subject_span(tok, f["prompt"], f["subject"])[1] - 1 != bsub
+                        or si[bsub] == bi[bsub] or any(tok.encode(s["prompt"]).ids[bsub] == si[bsub] for s in srcs)
                         or any(f["answer"] == s["answer"] for s in srcs)
                         or int(next_probs(model, si).argmax()) != tok.encode(f["answer"]).ids[0]):
                     continue
@@ -302,6 +310,84 @@ def choose_multi_source(model, tok, facts, traces):
                                  f".")})
             break
     return out
+
+
+@torch.no_grad()
+def serial_probs(model, runs, hops, answers):
+    """pyvene's serial mode: runs = [source 0, source 1, …, base] ids; hop i = (layer, pos in run i, pos in run
+    i+1) reads run i (itself patched by hop i−1) and writes into run i+1. Returns p(answer) per answer on the base."""
+    carried = None  # (layer, pos, value) patched into the current run
+    for i, ids in enumerate(runs):
+        hooks, got = [], {}
+        if carried is not None:
+            def put(_m, _i, out, c=carried):
+                t = out[0] if isinstance(out, tuple) else out
+                t[0, c[1]] = c[2]
+                return out
+            hooks.append(blocks(model)[carried[0]].register_forward_hook(put))
+        if i < len(hops):
+            layer, p_from, p_to = hops[i]
+
+            def grab(_m, _i, out, p_from=p_from):
+                got["v"] = (out[0] if isinstance(out, tuple) else out)[0, p_from].clone()
+            hooks.append(blocks(model)[layer].register_forward_hook(grab))
+        p = next_probs(model, ids)
+        for h in hooks:
+            h.remove()
+        if i < len(hops):
+            carried = (hops[i][0], hops[i][2], got["v"])
+    return [float(p[a]) for a in answers]
+
+
+@torch.no_grad()
+def choose_serial(model, tok, facts):
+    """source 0 → source 1 → base: source 0's last subject token (early layer) is patched into source 1's run, and
+    source 1's last token (late layer), which now carries source 0's fact, into the base's. The same two sources in
+    parallel make the base follow source 2; chained, it says source 0's answer."""
+    n = model.config.num_hidden_layers
+    early, late = 1, n - 2
+    out = []
+    for task in ("profession", "capital"):
+        pool = [f for f in facts if f["task"] == task]
+        found = None
+        for base in pool[:10]:  # small fixed search: the first chain that carries source 0's fact (> 0.5)
+            bi = tok.encode(base["prompt"]).ids
+            bsub = subject_span(tok, base["prompt"], base["subject"])[1] - 1
+            cands = [f for f in pool if f["answer"] != base["answer"] and len(tok.encode(f["prompt"]).ids) == len(bi)
+                     and subject_span(tok, f["prompt"], f["subject"])[1] - 1 == bsub][:6]
+            for s0 in cands:
+                for s1 in cands:
+                    if s1["answer"] in (s0["answer"], base["answer"]):
+                        continue
+                    ids0, ids1 = tok.encode(s0["prompt"]).ids, tok.encode(s1["prompt"]).ids
+                    if ids0[bsub] == ids1[bsub]:  # hop 0's site is found as the last differing token
+                        continue
+                    answers = [tok.encode(x["answer"]).ids[0] for x in (base, s0, s1)]
+                    chain = serial_probs(model, [ids0, ids1, bi], [(early, bsub, bsub), (late, len(bi) - 1, len(bi) - 1)],
+                                         answers)
+                    if chain[1] > 0.5:
+                        par = two_source_probs(model, bi, [(ids0, early, bsub), (ids1, late, len(bi) - 1)], answers)
+                        found = (base, s0, s1, chain, par)
+                        break
+                if found:
+                    break
+            if found:
+                break
+        if not found:
+            continue
+        base, s0, s1, chain, par = found
+        names = [x["answer"].strip() for x in (base, s0, s1)]
+        fmt = lambda v: ", ".join(f"{a} {p:.2f}" for a, p in zip(names, v))  # noqa: E731
+        out.append({"name": f"{s0['subject']} → {s1['subject']} → {base['subject']} (serial)",
+                    "base": base["prompt"], "sources": [s0["prompt"], s1["prompt"]], "component": "block_output",
+                    "mode": "serial", "answers": [x["answer"] for x in (base, s0, s1)],
+                    "sites": [{"source": 0, "layer": early, "position": "last subject token"},
+                              {"source": 1, "layer": late, "position": "last token"}],
+                    "note": (f"A chain (pyvene's serial mode): source 1's block output at the last subject token "
+                             f"(layer {early}) is patched into source 2's run, and source 2's last token (layer {late}), "
+                             f"which now carries source 1's fact, into the base. PyTorch: chained, the base gives "
+                             f"{fmt(chain)}; the same sites in parallel give {fmt(par)}.")})
+    return out[:1]
 
 
 @torch.no_grad()
@@ -362,13 +448,31 @@ def choose_steering(model, tok):
     return out
 
 
+def choose_generation(model, tok):
+    """steering during generation (check_steering.py): the grid setting whose steered continuations change mood
+    most often; the preset keeps one prompt with its three continuations, the note the share over 40 prompts."""
+    import check_steering as cs
+    best = cs.choose(model, tok, log=log)
+    row = next((r for r in best["rows"] if r["moods"] == ["sad", "happy", "sad"]),
+               next((r for r in best["rows"] if r["moods"][1:] == ["happy", "sad"]), best["rows"][0]))
+    return [{"name": f"happy vs sad while generating: {row['prompt']}", "prompt": row["prompt"],
+             "positive": best["positive"], "negative": best["negative"], "layer": best["layer"],
+             "coefficient": best["coefficient"], "intervene_on": "both", "max_new_tokens": 16,
+             "continuations": {"original": row["original"], "positive": row["happy"], "negative": row["sad"]},
+             "note": (f"Add {best['coefficient']} × (block output of '{best['positive']}' − '{best['negative']}' at "
+                      f"their last token) to the block output at layer {best['layer']}, at every prompt and generated "
+                      f"position, greedy. In PyTorch, over {len(best['rows'])} neutral story starts, "
+                      f"{best['changed']} of {best['possible']} steered continuations change to the mood steered "
+                      f"towards ({best['share']:.0%}; mood by word lists, see docs/models.md).")}]
+
+
 # ----------------------------------------------------------------------------------------------------------------
 @torch.no_grad()
-def package(family, mid):
+def package(family, mid, out_root=None):
     torch.set_num_threads(1)
     model, tok, facts, stats = load(mid)
     cfg = model.config
-    dest = os.path.join(ROOT, "public", "models", mid)
+    dest = os.path.join(out_root or os.path.join(ROOT, "public", "models"), mid)
     if os.path.isdir(dest):
         shutil.rmtree(dest)
     onnx_path = os.path.join(dest, "onnx", "model.onnx")
@@ -448,8 +552,9 @@ def package(family, mid):
             "traces": [{k: t[k] for k in ("name", "prompt", "subject", "answer")} for t in traces],
             "patching": [{k: v for k, v in p.items() if k != "task"} for p in
                          choose_patching(model, tok, facts, traces)],
-            "multi_source": choose_multi_source(model, tok, facts, traces),
+            "multi_source": choose_multi_source(model, tok, facts, traces) + choose_serial(model, tok, facts),
             "steering": choose_steering(model, tok),
+            "generation": choose_generation(model, tok),
         },
     }
     with open(os.path.join(dest, "patchbay.json"), "w") as f:

@@ -13,16 +13,17 @@ from transformers import GPT2Config, GPT2LMHeadModel, GPTNeoXConfig, GPTNeoXForC
 CONTEXT = 128
 
 
-def make_model(family, vocab, d=128, layers=6, heads=4, seed=0):
+def make_model(family, vocab, d=128, layers=6, heads=4, d_mlp=None, seed=0):
+    """d_mlp None: 4 × d (GPT-2's n_inner left unset, as in edition 1's config.json)."""
     torch.manual_seed(seed)
     if family == "gpt2":
         cfg = GPT2Config(vocab_size=vocab, n_positions=CONTEXT, n_embd=d, n_layer=layers, n_head=heads,
-                         activation_function="gelu_new", resid_pdrop=0.0, embd_pdrop=0.0, attn_pdrop=0.0,
+                         n_inner=d_mlp, activation_function="gelu_new", resid_pdrop=0.0, embd_pdrop=0.0, attn_pdrop=0.0,
                          bos_token_id=0, eos_token_id=0, tie_word_embeddings=True)
         cfg._attn_implementation = "sdpa"
         return GPT2LMHeadModel(cfg)
     cfg = GPTNeoXConfig(vocab_size=vocab, hidden_size=d, num_hidden_layers=layers, num_attention_heads=heads,
-                        intermediate_size=4 * d, rotary_pct=0.25, use_parallel_residual=True,
+                        intermediate_size=d_mlp or 4 * d, rotary_pct=0.25, use_parallel_residual=True,
                         max_position_embeddings=CONTEXT, tie_word_embeddings=False, hidden_act="gelu",
                         bos_token_id=0, eos_token_id=0, attention_dropout=0.0, hidden_dropout=0.0)
     cfg._attn_implementation = "sdpa"
