@@ -1,6 +1,6 @@
 // The Generate view in the browser: a steering preset generates both continuations, token for token what the engine
 // computes in Node with the same settings; the coefficient slider at 0 regenerates the original; the settings
-// travel in the link.
+// travel in the link, which runs again when opened.
 import { expect, test, type Page } from '@playwright/test';
 import { endOfText, generate } from '../engine/experiments/generate';
 import { steeringExperiment, steeringVectors } from '../engine/experiments/generate/steering';
@@ -29,6 +29,7 @@ async function shownTokens(page: Page, testId: string): Promise<{ text: string; 
 }
 
 test('a steering preset streams both continuations, matching the engine; coefficient 0 gives the original; the link keeps it', async ({ page, context }) => {
+  test.setTimeout(360_000); // two model loads and three generations; the machine may be busy
   const errors = watchErrors(page);
   await page.goto(appUrl());
   await openBundled(page, MODEL);
@@ -36,6 +37,7 @@ test('a steering preset streams both continuations, matching the engine; coeffic
   const presets = page.getByTestId('gen-presets').getByRole('button');
   await expect(presets.first()).toBeVisible();
   await presets.first().click();
+  await page.getByLabel('New tokens').fill('10');
   await page.getByTestId('generate-run').click();
   await expect(page.getByTestId('generate').getByText(/done in/)).toBeVisible();
   await shot(page, 'ui-generate');
@@ -45,7 +47,7 @@ test('a steering preset streams both continuations, matching the engine; coeffic
   const want: GenerateSettings = {
     prompt: p.prompt, use: 'steer',
     steer: { kind: 'diff', positive: [p.positive], negative: [p.negative], token: '', vector: [], layers: [p.layer], component: 'block_output', coefficient: p.coefficient },
-    intervene_on: 'both', max_new_tokens: 24, temperature: 0, top_k: 0, top_p: 1, seed: 0, stop_at_eos: true,
+    intervene_on: 'both', max_new_tokens: 10, temperature: 0, top_k: 0, top_p: 1, seed: 0, stop_at_eos: true,
   };
   const ref = await expected(want);
   const original = await shownTokens(page, 'gen-original');
@@ -64,9 +66,13 @@ test('a steering preset streams both continuations, matching the engine; coeffic
   // The link: a fresh page opens on the Generate view with the same prompt and coefficient.
   await page.waitForFunction(() => window.location.hash.length > 10);
   const url = page.url();
+  expect(errors).toEqual([]);
+  await page.close(); // one engine at a time on this machine
   const other = await context.newPage();
   await other.goto(url);
   await expect(other.getByTestId('gen-prompt')).toHaveValue(p.prompt);
   await expect(other.getByText('Coefficient: 0.0')).toBeVisible();
-  expect(errors).toEqual([]);
+  // Opening the link also runs it once the model is loaded.
+  await expect(other.getByTestId('generate').getByText(/done in/)).toBeVisible({ timeout: 120_000 });
+  await expect.poll(async () => (await shownTokens(other, 'gen-intervened')).map((t) => t.text).join('')).toBe(original.map((t) => t.text).join(''));
 });

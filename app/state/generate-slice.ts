@@ -9,6 +9,8 @@ export interface GenerateSlice {
   generation: OpState<GenerateResult, GenerateProgress> & { model: string | null };
   runGenerate: () => void;
   cancelGenerate: () => void;
+  /** A new model: the continuations of the previous one no longer apply. */
+  resetGeneration: () => void;
 }
 
 const IDLE: GenerateSlice['generation'] = { status: 'idle', progress: null, result: null, error: null, inputs: null, seconds: null, model: null };
@@ -46,6 +48,11 @@ export const createGenerateSlice: SliceCreator<GenerateSlice> = (set, get) => {
         if (r.ok) patch({ status: 'done', result: r.value, error: null, seconds });
         else patch({ status: 'error', error: r.error, seconds });
       });
+    },
+    resetGeneration: () => {
+      cancel?.();
+      cancel = null;
+      set({ generation: IDLE });
     },
     cancelGenerate: () => {
       cancel?.();

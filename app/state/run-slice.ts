@@ -121,11 +121,13 @@ export const createRunSlice: SliceCreator<RunSlice> = (set, get, api) => {
       const keep = <O extends OpState<unknown, unknown>>(o: O): O => (o.error?.code === 'ABORTED' ? o : idle() as O);
       const { trace, intervention, sweep } = get().ops;
       set({ predictions: {}, ops: { trace: keep(trace), intervention: keep(intervention), sweep: keep(sweep) } });
+      get().resetGeneration();
       const view = get().autorun;
       get().setAutorun(null);
       if (view === 'trace') get().runTrace();
       else if (view === 'intervene') get().runIntervention();
       else if (view === 'sweep') get().runSweep();
+      else if (view === 'generate') get().runGenerate();
     },
   };
 };
