@@ -62,18 +62,7 @@ export async function runExperiment(model: LoadedModel, doc: ExperimentDoc, opts
   const ctx: RunContext = { model, plan, graph, terms: projectionTerms(plan.interventions), rng: seededRng(doc.options.seed), opts };
   const total = plan.sourceIds.length + 1;
   const N = plan.batch;
-  // Values each source presents at the sites that read it (serial: after the previous hop was patched in).
-  const sourceValues: Record<string, FloatTensor>[] = [];
-  for (let s = 0; s < plan.sourceIds.length; s++) {
-    throwIfAborted(opts.signal);
-    opts.onProgress?.({ stage: 'sources', done: s, total });
-    const ids = plan.sourceIds[s]!;
-    const sites = [...new Set(plan.interventions.filter((iv) => iv.sourceIndex === s).map((iv) => iv.siteId))];
-    const hop = plan.interventions.filter((iv) => iv.target === s);
-    const feeds = hop.length > 0 ? feedsFor(ctx, hop, ids[0]!.length, ids.length, 0, ids.length, sourceValues) : undefined;
-    const out = await forward(model, graph, { ids, feeds, collect: sites, logits: 'none', signal: opts.signal });
-    sourceValues.push(out.collected);
-  }
+  const sourceValues = await sourceRuns(ctx);
   opts.onProgress?.({ stage: 'base', done: plan.sourceIds.length, total });
   const onBase = plan.interventions.filter((iv) => iv.target === 'base');
   const base = plan.baseIds;
@@ -95,6 +84,29 @@ export async function runExperiment(model: LoadedModel, doc: ExperimentDoc, opts
   };
   if (N > 1) result.rows = base.map((ids, r) => ({ input_ids: ids, original: prediction(r), intervened: prediction(N + r) }));
   return result;
+}
+
+/** Runs each source once and returns, per source, its values at the sites that read it (serial mode: each source
+ *  run with the previous hop patched in, source_0 → source_1 → …). Also used by generation. */
+export async function collectSources(model: LoadedModel, plan: Plan, graph: CompiledGraph, seed: number, opts: RunOptions = {}): Promise<Record<string, FloatTensor>[]> {
+  return sourceRuns({ model, plan, graph, terms: projectionTerms(plan.interventions), rng: seededRng(seed), opts });
+}
+
+async function sourceRuns(ctx: RunContext): Promise<Record<string, FloatTensor>[]> {
+  const { model, plan, graph, opts } = ctx;
+  const total = plan.sourceIds.length + 1;
+  const sourceValues: Record<string, FloatTensor>[] = [];
+  for (let s = 0; s < plan.sourceIds.length; s++) {
+    throwIfAborted(opts.signal);
+    opts.onProgress?.({ stage: 'sources', done: s, total });
+    const ids = plan.sourceIds[s]!;
+    const sites = [...new Set(plan.interventions.filter((iv) => iv.sourceIndex === s).map((iv) => iv.siteId))];
+    const hop = plan.interventions.filter((iv) => iv.target === s);
+    const feeds = hop.length > 0 ? feedsFor(ctx, hop, ids[0]!.length, ids.length, 0, ids.length, sourceValues) : undefined;
+    const out = await forward(model, graph, { ids, feeds, collect: sites, logits: 'none', signal: opts.signal });
+    sourceValues.push(out.collected);
+  }
+  return sourceValues;
 }
 
 /** One slot per site: writing if any intervention there writes, with a term per projected intervention. */

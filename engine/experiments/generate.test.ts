@@ -11,6 +11,7 @@ import { forward } from '../run/forward.js';
 import { softmax } from '../experiment/top-k.js';
 import { validateExperiment, type ExperimentDoc, type ExperimentInput } from '../experiment/experiment-schema.js';
 import { generate, type GenerateOptions, type InterveneOn } from './generate.js';
+import { runExperiment } from '../experiment/run-experiment.js';
 import { graphCache } from '../compile/graph-cache.js';
 
 const ref = fixtureReference('tiny-gpt2');
@@ -142,6 +143,34 @@ describe('generate', () => {
       expect(cached.original.text).toBe(model.tokenizer!.decode(cached.original.ids));
     });
   }
+});
+
+describe('generate: any experiment document', () => {
+  it('the first token of a prompt-only generation is run\'s intervened prediction (parallel and serial documents)', async () => {
+    const model = loadFixture('tiny-gpt2');
+    const parallel = doc({
+      base: { input_ids: PROMPT }, sources: [{ input_ids: [5, 6, 7, 8] }],
+      config: { representations: [{ layer: 1, component: 'block_output', intervention_type: 'VanillaIntervention' }] },
+      unit_locations: { 'sources->base': 3 },
+    });
+    const serial = doc({
+      base: { input_ids: PROMPT }, sources: [{ input_ids: [5, 6, 7, 8] }, { input_ids: [9, 10, 11, 12] }],
+      config: { mode: 'serial', representations: [
+        { layer: 0, component: 'block_output', intervention_type: 'VanillaIntervention' },
+        { layer: 1, component: 'mlp_output', intervention_type: 'VanillaIntervention' },
+      ] },
+      unit_locations: { 'source_0->source_1': 2, 'source_1->base': 3 },
+    });
+    for (const d of [parallel, serial]) {
+      const run = await runExperiment(model, d);
+      const got = await generate(model, d, greedy('prompt', 3));
+      expect(got.intervened.ids[0]).toBe(run.intervened.top_k[0]!.id);
+      expect(Math.abs(got.intervened.tokens[0]!.prob - run.intervened.top_k[0]!.prob)).toBeLessThan(1e-5);
+      expect(got.original.ids[0]).toBe(run.original.top_k[0]!.id);
+      const full = await generate(model, d, { ...greedy('both', 5), cache: 'off' });
+      expect((await generate(model, d, greedy('both', 5))).intervened.ids).toEqual(full.intervened.ids);
+    }
+  });
 });
 
 describe('generate: stop tokens', () => {

@@ -7,11 +7,10 @@ import type { LoadedModel } from '../load/load-model.js';
 import type { FloatTensor } from '../runtime/tensor.js';
 import type { SideFiles } from '../interventions/params.js';
 import { seededRng, type Rng } from '../util/random.js';
-import { forward } from '../run/forward.js';
 import type { ExperimentDoc } from '../experiment/experiment-schema.js';
-import { planExperiment, type Plan } from '../experiment/plan.js';
+import { planExperiment } from '../experiment/plan.js';
 import { projectionTerms } from '../experiment/feeds.js';
-import { slotSpecs } from '../experiment/run-experiment.js';
+import { collectSources, slotSpecs } from '../experiment/run-experiment.js';
 import { graphCache, type CompiledGraph } from '../compile/graph-cache.js';
 import { checkSampling, chooseToken, type SamplingOptions } from './generate/sampling.js';
 import { cacheNames, decodeStep, type CacheNames } from './generate/decode-step.js';
@@ -73,13 +72,14 @@ interface Loop {
 export async function generate(model: LoadedModel, doc: ExperimentDoc, opts: GenerateOptions, io: GenerateIo = {}): Promise<GenerateResult> {
   checkSampling(opts);
   if (!Number.isInteger(opts.maxNewTokens) || opts.maxNewTokens < 1) throw new PatchbayError('INPUT_INVALID', `max new tokens ${opts.maxNewTokens} is not a whole number ≥ 1`);
-  if (doc.config.mode === 'serial') throw new PatchbayError('CONFIG_UNSUPPORTED', 'serial mode is not supported while generating; run it with `patchbay run`', 'config.mode');
   const plan = planExperiment(model, doc, io.files);
   const prompt = plan.baseIds[0]!;
   checkContext(model, prompt.length + opts.maxNewTokens - 1);
   io.onProgress?.({ stage: 'compile', done: 0, total: 1 });
   const graph = await graphCache(model).get(slotSpecs(plan));
-  const sources = await readSources(model, graph, plan, io);
+  const sources = await collectSources(model, plan, graph, doc.options.seed, {
+    signal: io.signal, onProgress: (p) => io.onProgress?.({ stage: 'sources', done: p.done, total: plan.sourceIds.length }),
+  });
   const loop: Loop = {
     model, graph, cache: opts.cache === 'off' ? null : cacheNames(graph), opts, noise: seededRng(doc.options.seed),
     gis: placeInterventions(model, plan, sources, opts.interveneOn), terms: projectionTerms(plan.interventions),
@@ -113,18 +113,6 @@ export async function generate(model: LoadedModel, doc: ExperimentDoc, opts: Gen
     return { ids, text: model.tokenizer?.decode(ids) ?? null, tokens: tokens[r]! };
   };
   return { prompt_ids: prompt, original: continuation(0), intervened: continuation(1), cached: loop.cache !== null };
-}
-
-/** Each source's values at the sites that read it (parallel mode: clean runs). */
-async function readSources(model: LoadedModel, graph: CompiledGraph, plan: Plan, io: GenerateIo): Promise<Record<string, FloatTensor>[]> {
-  const out: Record<string, FloatTensor>[] = [];
-  for (let s = 0; s < plan.sourceIds.length; s++) {
-    io.onProgress?.({ stage: 'sources', done: s, total: plan.sourceIds.length });
-    const sites = [...new Set(plan.interventions.filter((iv) => iv.sourceIndex === s).map((iv) => iv.siteId))];
-    const run = await forward(model, graph, { ids: [plan.sourceIds[s]![0]!], collect: sites, logits: 'none', signal: io.signal });
-    out.push(run.collected);
-  }
-  return out;
 }
 
 /** The longest sequence a pass will see must fit the model's position embeddings. */

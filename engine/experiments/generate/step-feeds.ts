@@ -28,7 +28,8 @@ export interface GenerationIntervention {
 export function placeInterventions(model: LoadedModel, plan: Plan, sources: Record<string, FloatTensor>[], on: InterveneOn): GenerationIntervention[] {
   if (plan.batch !== 1) throw new PatchbayError('CONFIG_UNSUPPORTED', `generation runs one prompt; the base has ${plan.batch} rows`, 'base');
   const P = plan.baseIds[0]!.length;
-  return plan.interventions.filter((iv) => iv.type.slotKind !== 'collect').map((iv) => {
+  // Serial mode's earlier hops write into source runs (collectSources); only the interventions on the base remain.
+  return plan.interventions.filter((iv) => iv.type.slotKind !== 'collect' && iv.target === 'base').map((iv) => {
     const path = `config.representations[${iv.index}]`;
     if (COMPONENT_INFO[iv.site.component].layout === 'bhst') {
       throw new PatchbayError('CONFIG_UNSUPPORTED', `${iv.site.component} has a key axis that grows while generating; choose another component`, `${path}.component`);
