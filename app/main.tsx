@@ -7,6 +7,7 @@ import { App } from './App';
 import { ErrorBoundary } from './components/common/ErrorBoundary';
 import { useStore } from './state/store';
 import { startUrlSync } from './state/url-sync';
+import { openDefaultModel } from './state/first-visit';
 import './styles/base.css';
 import './styles/components.css';
 import './styles/screens.css';
@@ -14,4 +15,8 @@ import './styles/screens.css';
 const root = createRoot(document.getElementById('root')!);
 root.render(<StrictMode><ErrorBoundary where="Patchbay"><App /></ErrorBoundary></StrictMode>);
 
-void useStore.getState().loadCatalog().then(() => startUrlSync());
+// A first visit (no link) opens the bundled default model at once: the quick start's trace is then one click away.
+void useStore.getState().loadCatalog().then(() => {
+  startUrlSync();
+  void openDefaultModel();
+});

@@ -14,8 +14,12 @@ import type {
   ExecutionProvider, ModelSummary, OpenProgress, OpenRequest, Prediction, Result, RuntimeFacts, Tokenized,
 } from './protocol';
 import { graphCache } from '../../engine/compile/graph-cache';
+import { compileStages } from '../../engine/compile/staged-graphs';
 
 type Progress<T> = (p: T) => void;
+
+/** Models up to this size get their trace stages compiled in the background when they open (the bundled ones). */
+const PREWARM_BYTES = 64 * 2 ** 20;
 
 export function toResultError(e: unknown): Result<never> {
   if (e instanceof PatchbayError) return { ok: false, error: { code: e.code, message: e.message, path: e.path } };
@@ -43,8 +47,10 @@ function throttle(fn: Progress<OpenProgress>): Progress<OpenProgress> {
   };
 }
 
-/** Runs one session-using operation at a time. onnxruntime's WebGPU backend fails with "Session already started"
- *  when two sessions run at once (a next-token prediction during a trace), so the worker never overlaps them. */
+/** Runs one model-changing or experiment operation at a time (opening a model, switching providers, a trace, a
+ *  sweep). Single runs never overlap anyway (the runtime queues them: WebGPU fails with "Session already started"
+ *  when two sessions run at once); the next-token preview skips this lock and takes the runtime's priority lane, so
+ *  it answers while a trace or sweep runs. */
 class Mutex {
   private tail: Promise<unknown> = Promise.resolve();
   run<T>(fn: () => Promise<T>): Promise<T> {
@@ -112,11 +118,21 @@ export class EngineService {
           report({ status: 'stage', message: 'creating an onnxruntime session' });
           await graphCache(loaded).get([]);
           return this.summary();
-        });
+        }).finally(() => this.prewarm(loaded));
       } finally {
         this.done(id);
       }
     });
+  }
+
+  /** A small model's trace stages compile in the background right after it opens (behind the lock, so a trace
+   *  clicked meanwhile waits for them instead of compiling them again): the first trace then starts at once. */
+  private prewarm(model: LoadedModel): void {
+    if (model.info.bytes > PREWARM_BYTES || model !== this.model) return;
+    void this.sessions.run(async () => {
+      if (model !== this.model) return;
+      (await compileStages(model)).release();
+    }).catch(() => undefined); // a graph that cannot be cut is traced whole, compiled when traced
   }
 
   private access(req: OpenRequest): { access: FileAccess; modelFile?: string; variant?: ModelVariant } {
@@ -180,7 +196,8 @@ export class EngineService {
       const tok = this.tokenizer();
       const ids = tok.encode(text);
       if (ids.length === 0) throw new PatchbayError('INPUT_INVALID', 'the prompt has no tokens');
-      const out = await this.sessions.run(async () => forward(m, await graphCache(m).get([]), { ids: [ids], logits: 'last' }));
+      // Not behind the operation lock: between two runs of a trace or sweep (priority lane of the run queue).
+      const out = await forward(m, await graphCache(m).get([]), { ids: [ids], logits: 'last', priority: 'high' });
       const probs = softmax(out.logits!.data);
       const order = topK(probs, k);
       return { ids, tokens: tok.tokenTexts(ids), top: order.map((i) => ({ id: i, token: tok.decode([i]), prob: probs[i]! })) };

@@ -29,8 +29,6 @@ export interface CompileOptions {
   provider?: ExecutionProvider;
   /** A pinned graph is never evicted until unpin(); runners pin the stages they are using. */
   pin?: boolean;
-  /** WebGPU: outputs to leave on the GPU (see Session.runKept). */
-  keepOnGpu?: string[];
 }
 
 /** 1 GiB: GPT-2 small's trace stages plus its whole graph. Pinned graphs may exceed it for as long as they are used. */
@@ -61,12 +59,12 @@ export class GraphCache {
    */
   compiled(what: string, specs: SlotSpec[], base: () => ModelProto, opts: CompileOptions = {}): Promise<CompiledGraph> {
     const provider = opts.provider ?? runtimeSettings().provider;
-    const key = `${runtimeKind()}|${provider}|${what}|${slotsKey(specs)}|${(opts.keepOnGpu ?? []).join(',')}`;
+    const key = `${runtimeKind()}|${provider}|${what}|${slotsKey(specs)}`;
     let entry = this.entries.get(key);
     if (entry) this.counts.hits++;
     else {
       this.counts.compiles++;
-      const created: Entry = { graph: this.compile(key, specs, base, provider, opts.keepOnGpu), bytes: 0, pins: 0, used: 0 };
+      const created: Entry = { graph: this.compile(key, specs, base, provider), bytes: 0, pins: 0, used: 0 };
       entry = created;
       this.entries.set(key, created);
       created.graph.then((g) => { created.bytes = g.bytes; void this.evict(); }, () => this.entries.delete(key));
@@ -100,11 +98,11 @@ export class GraphCache {
     await Promise.all(all.map(async (e) => (await e.graph.catch(() => undefined))?.session.release()));
   }
 
-  private async compile(key: string, specs: SlotSpec[], base: () => ModelProto, provider: ExecutionProvider, keepOnGpu?: string[]): Promise<CompiledGraph> {
+  private async compile(key: string, specs: SlotSpec[], base: () => ModelProto, provider: ExecutionProvider): Promise<CompiledGraph> {
     const m = this.model;
     const proto = instrument(base(), m.sites, m.info.dims, specs);
     const runtime = encodeForRuntime(m.decoded, proto);
-    const session = await Session.create(runtime, { provider, keepOnGpu });
+    const session = await Session.create(runtime, { provider });
     return { key, specs, session, bytes: weightBytes(proto) + runtime.graphBytes.byteLength };
   }
 

@@ -90,27 +90,20 @@ export async function webgpuAvailable(): Promise<boolean> {
 
 export interface SessionOptions {
   provider?: ExecutionProvider;
-  /** WebGPU only: names of outputs to leave on the GPU (another session's input); read them with `runKept`. */
-  keepOnGpu?: string[];
 }
-
-/** A GPU-resident output of one run, fed unchanged to another run of the same runtime (see SessionOptions). */
-export interface KeptTensor { kept: unknown; dims: number[] }
 
 export class Session {
   private constructor(private readonly inner: ortWeb.InferenceSession, private readonly ort: OrtApi,
     readonly provider: ExecutionProvider, readonly runtime: RuntimeKind) {}
 
   static async create(model: RuntimeModel, options: ExecutionProvider | SessionOptions = {}): Promise<Session> {
-    const o = typeof options === 'string' ? { provider: options } : options;
+    const o: SessionOptions = typeof options === 'string' ? { provider: options } : options;
     if (!configured) configureRuntime(runtimeSettings());
     const settings = runtimeSettings();
     const provider = o.provider ?? settings.provider;
     const kind = runtimeKind(settings);
     if (kind === 'native' && provider === 'webgpu') throw new PatchbayError('RUNTIME_FAILED', 'WebGPU needs a browser: use provider wasm in Node');
     const ort = await api(kind);
-    const gpuOut = provider === 'webgpu' && o.keepOnGpu?.length
-      ? { preferredOutputLocation: Object.fromEntries(o.keepOnGpu.map((n) => [n, 'gpu-buffer' as const])) } : {};
     const threads = kind === 'native' ? { intraOpNumThreads: settings.numThreads, interOpNumThreads: 1, executionMode: 'sequential' as const } : {};
     try {
       const inner = await ort.InferenceSession.create(model.graphBytes, {
@@ -118,7 +111,6 @@ export class Session {
         externalData: model.externalData,
         graphOptimizationLevel: 'all',
         ...threads,
-        ...gpuOut,
       });
       return new Session(inner, ort, provider, kind);
     } catch (e) {
@@ -132,24 +124,15 @@ export class Session {
 
   /** Runs with the given feeds and returns the requested float outputs. Runs are queued, never concurrent; 'high'
    *  priority runs (a next-token preview) go before queued 'normal' ones (the runs of a trace or sweep). */
-  async run(feeds: Record<string, FeedValue>, fetches: string[], priority: RunPriority = 'normal'): Promise<Record<string, FloatTensor>> {
-    const { floats } = await this.runKept(feeds, fetches, [], priority);
-    return floats;
+  run(feeds: Record<string, FeedValue>, fetches: string[], priority: RunPriority = 'normal'): Promise<Record<string, FloatTensor>> {
+    return queue.push(() => this.runNow(feeds, fetches), priority);
   }
 
-  /** As run(), plus outputs left where the runtime put them (on the GPU for `keepOnGpu` outputs); a kept tensor can
-   *  be fed to another run (as a FeedValue-like { kept }) and must be released with releaseKept. */
-  runKept(feeds: Record<string, FeedValue | KeptTensor>, fetches: string[], keep: string[], priority: RunPriority = 'normal'):
-    Promise<{ floats: Record<string, FloatTensor>; kept: Record<string, KeptTensor> }> {
-    return queue.push(() => this.runNow(feeds, fetches, keep), priority);
-  }
-
-  private async runNow(feeds: Record<string, FeedValue | KeptTensor>, fetches: string[], keep: string[]) {
+  private async runNow(feeds: Record<string, FeedValue>, fetches: string[]): Promise<Record<string, FloatTensor>> {
     const T = this.ort.Tensor;
     const ortFeeds: Record<string, ortWeb.Tensor> = {};
     for (const [name, v] of Object.entries(feeds)) {
-      if ('kept' in v) ortFeeds[name] = v.kept as ortWeb.Tensor;
-      else if ('int64' in v) ortFeeds[name] = new T('int64', v.int64, v.dims);
+      if ('int64' in v) ortFeeds[name] = new T('int64', v.int64, v.dims);
       else if ('bool' in v) ortFeeds[name] = new T('bool', v.bool, v.dims);
       else if ('int32' in v) ortFeeds[name] = new T('int32', v.int32, v.dims);
       else if ('float16' in v) ortFeeds[name] = new T('float16', v.float16, v.dims);
@@ -157,30 +140,23 @@ export class Session {
     }
     let out: ortWeb.InferenceSession.ReturnType;
     try {
-      out = await this.inner.run(ortFeeds, [...fetches, ...keep]);
+      out = await this.inner.run(ortFeeds, fetches);
     } catch (e) {
       throw new PatchbayError('RUNTIME_FAILED', `onnxruntime run failed: ${(e as Error).message}`);
     }
-    const floats: Record<string, FloatTensor> = {};
+    const result: Record<string, FloatTensor> = {};
     for (const name of fetches) {
       const t = out[name]!;
       // getData copies GPU-resident outputs back; for CPU tensors it is the data itself.
       const data = (await t.getData()) as Float32Array;
-      floats[name] = { data: data.slice(), dims: [...t.dims] };
+      result[name] = { data: data.slice(), dims: [...t.dims] };
       t.dispose();
     }
-    const kept: Record<string, KeptTensor> = {};
-    for (const name of keep) kept[name] = { kept: out[name]!, dims: [...out[name]!.dims] };
-    return { floats, kept };
+    return result;
   }
 
   async release(): Promise<void> {
     await queue.idle();
     await this.inner.release();
   }
-}
-
-/** Frees a kept output (its GPU buffer). */
-export function releaseKept(t: KeptTensor): void {
-  (t.kept as ortWeb.Tensor).dispose();
 }

@@ -5,6 +5,7 @@ import { selectClassroom } from '../../state/experiment-slice';
 import { Explainer } from '../common/ui';
 import { BundledModels, HubLoader, LocalFiles } from './ModelSources';
 import { ModelStatus } from './ModelStatus';
+import { QuickStart } from './QuickStart';
 
 export function ModelScreen() {
   const classroom = useStore(selectClassroom);
@@ -16,6 +17,7 @@ export function ModelScreen() {
       </div>
       <div className="columns columns-model">
         <div className="stack">
+          <QuickStart />
           <BundledModels />
           <HubLoader />
           <LocalFiles />

@@ -1,9 +1,11 @@
 // The causal trace's options: samples, noise scale (automatic = 3 × the subject embeddings' std), MLP/attention
-// window, which kinds of state to restore, the seed, and the corruption (Gaussian noise or token replacement).
+// window (with the one that fits the model's depth, window.ts), which kinds of state to restore, the seed, and the
+// corruption (Gaussian noise or token replacement).
 import { useStore } from '../../state/store';
 import { selectClassroom, selectTrace } from '../../state/experiment-slice';
 import type { TraceSettings } from '../../link/schema';
 import { Field, NumberInput, Panel } from '../common/ui';
+import { suggestedWindow, windowHint } from './window';
 
 const KINDS: { kind: TraceSettings['kinds'][number]; label: string }[] = [
   { kind: 'resid', label: 'Residual stream' },
@@ -15,7 +17,9 @@ export function TraceOptions() {
   const trace = useStore(selectTrace);
   const classroom = useStore(selectClassroom);
   const patch = useStore((s) => s.patchTrace);
+  const layers = useStore((s) => (s.model.status === 'ready' ? s.model.summary?.dims.nLayers ?? null : null));
   if (classroom.hide.includes('trace.options')) return null;
+  const fits = layers === null ? null : suggestedWindow(layers);
   const toggleKind = (k: TraceSettings['kinds'][number]) => {
     const has = trace.kinds.includes(k);
     patch({ kinds: has ? trace.kinds.filter((x) => x !== k) : KINDS.map((x) => x.kind).filter((x) => x === k || trace.kinds.includes(x)) });
@@ -43,7 +47,12 @@ export function TraceOptions() {
           <Field label="Samples" hint="Corrupted runs averaged per cell.">
             {(id) => <NumberInput id={id} value={trace.samples} disabled={trace.corruption === 'replace'} min={1} max={200} onChange={(v) => v !== null && patch({ samples: Math.max(1, Math.min(200, Math.round(v))) })} />}
           </Field>
-          <Field label="Window" hint="Layers restored together (MLP, attention).">
+          <Field label="Window" hint={<>
+            {windowHint(layers, trace.window)}
+            {fits !== null && fits !== trace.window && (
+              <> <button type="button" className="btn btn-small btn-ghost" onClick={() => patch({ window: fits })} data-testid="trace-window-fit">Use {fits}</button></>
+            )}
+          </>}>
             {(id) => <NumberInput id={id} value={trace.window} min={1} max={200} onChange={(v) => v !== null && patch({ window: Math.max(1, Math.min(200, Math.round(v))) })} />}
           </Field>
           <Field label="Noise scale" hint={trace.corruption === 'noise' ? 'Empty: 3 × std of the subject embeddings.' : 'Used by Gaussian noise only.'}>
