@@ -9,9 +9,10 @@ import { registerPyvene } from './commands/pyvene.js';
 import { registerGenerate } from './commands/generate.js';
 import { registerInspect } from './commands/inspect.js';
 import { registerDas } from './commands/das.js';
+import { registerSweep } from './commands/sweep.js';
 import { registerAttribute } from './commands/attribute.js';
 
-const COMMANDS = [registerModels, registerRun, registerPyvene, registerTrace, registerGenerate, registerInspect, registerDas, registerAttribute];
+const COMMANDS = [registerModels, registerRun, registerPyvene, registerTrace, registerGenerate, registerInspect, registerDas, registerAttribute, registerSweep];
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('patchbay')
