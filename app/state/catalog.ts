@@ -10,6 +10,13 @@ export interface PresetSite { source: number; layer: number; position: number | 
  *  patched into the run of source i+1, the last one into the base. */
 export interface MultiSourcePreset { name: string; base: string; sources: string[]; component?: string; sites?: PresetSite[]; mode?: 'parallel' | 'serial'; note?: string }
 export interface SteeringPreset { name: string; prompt: string; positive: string; negative: string; layer: number; coefficient: number; note?: string }
+/** Steering while generating (the Generate view): a steering preset plus where it applies, how many tokens, and the
+ *  continuations PyTorch wrote (original, steered towards positive, towards negative). */
+export interface GenerationPreset extends SteeringPreset {
+  intervene_on?: 'prompt' | 'generated' | 'both';
+  max_new_tokens?: number;
+  continuations?: Record<string, string>;
+}
 
 export interface BundledModel {
   id: string;
@@ -18,7 +25,7 @@ export interface BundledModel {
   family: string;
   files: { model?: string };
   facts: Partial<Record<'layers' | 'd_model' | 'heads' | 'd_head' | 'd_mlp' | 'vocab' | 'context' | 'params' | 'bytes', number>>;
-  presets: { traces: TracePreset[]; patching: PatchingPreset[]; multi_source: MultiSourcePreset[]; steering: SteeringPreset[] };
+  presets: { traces: TracePreset[]; patching: PatchingPreset[]; multi_source: MultiSourcePreset[]; steering: SteeringPreset[]; generation: GenerationPreset[] };
 }
 
 const base = () => `${import.meta.env.BASE_URL}models/`;
@@ -39,7 +46,7 @@ function manifest(id: string, raw: unknown): BundledModel {
     family: typeof m.family === 'string' ? m.family : '',
     files: m.files ?? {},
     facts: m.facts ?? {},
-    presets: { traces: p.traces ?? [], patching: p.patching ?? [], multi_source: p.multi_source ?? [], steering: p.steering ?? [] },
+    presets: { traces: p.traces ?? [], patching: p.patching ?? [], multi_source: p.multi_source ?? [], steering: p.steering ?? [], generation: p.generation ?? [] },
   };
 }
 

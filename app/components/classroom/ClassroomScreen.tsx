@@ -9,6 +9,7 @@ import type { Experiment } from '../../link/schema';
 import { engineClient } from '../../workers/engine-client';
 import { ErrorNote, Explainer, Panel } from '../common/ui';
 import { multiSourcePreset, patchingPreset, steeringPreset, tracePreset, type CollectVector, type Tokenize } from './presets';
+import { generationPreset } from '../generate/presets';
 
 type Make = (e: Experiment, layers: number, tokenize: Tokenize, collect: CollectVector) => Experiment | Promise<Experiment>;
 
@@ -39,6 +40,7 @@ async function applyPreset(id: string, make: Make): Promise<string | null> {
     if (next.view === 'trace') now.runTrace();
     else if (next.view === 'sweep') now.runSweep();
     else if (next.view === 'intervene') now.runIntervention();
+    else if (next.view === 'generate') now.runGenerate();
     return null;
   } catch (e) {
     return e instanceof Error ? e.message : String(e);
@@ -77,6 +79,9 @@ function ModelPresets({ m, onError }: { m: BundledModel; onError: (e: string | n
         ))}
         {p.steering.map((t) => (
           <Preset key={`s-${t.name}`} kind="Steering" title={t.name} text={t.note} onOpen={() => go((e, _l, tokenize, collect) => steeringPreset(e, t, tokenize, collect))} />
+        ))}
+        {p.generation.map((t) => (
+          <Preset key={`g-${t.name}`} kind="Steering while generating" title={t.name} text={t.note} onOpen={() => go((e) => generationPreset(e, t))} />
         ))}
       </ul>
       {p.traces.length > 6 && (

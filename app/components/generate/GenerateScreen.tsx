@@ -5,7 +5,7 @@ import { useEffect, useRef } from 'react';
 import { useStore } from '../../state/store';
 import { selectClassroom, selectGenerate, selectModelRef } from '../../state/experiment-slice';
 import { selectGeneration } from '../../state/generate-slice';
-import type { SteeringPreset } from '../../state/catalog';
+import type { GenerationPreset } from '../../state/catalog';
 import type { GenerateSettings } from '../../link/schema';
 import type { GenerateProgress } from '../../workers/generate-op';
 import { useDebounced } from '../common/hooks';
@@ -13,6 +13,7 @@ import { RunBar } from '../common/RunBar';
 import { Explainer, Field, NumberInput, Panel } from '../common/ui';
 import { Continuations } from './Continuations';
 import { SteerEditor } from './SteerEditor';
+import { presetSettings } from './presets';
 import '../../styles/generate.css';
 
 const WHERE: Record<GenerateSettings['intervene_on'], string> = {
@@ -118,19 +119,13 @@ function clamp(v: number, lo: number, hi: number): number {
   return Math.min(hi, Math.max(lo, v));
 }
 
-/** The loaded bundled model's steering presets (none for other models). */
-function useSteeringPresets(): SteeringPreset[] {
+/** The loaded bundled model's generation presets, then its next-token steering presets (none for other models). */
+function useSteeringPresets(): GenerationPreset[] {
   const ref = useStore(selectModelRef);
   const catalog = useStore((s) => s.catalog);
   if (ref.kind !== 'bundled') return [];
-  return catalog?.find((m) => m.id === ref.id)?.presets.steering ?? [];
-}
-
-export function presetSettings(g: GenerateSettings, p: SteeringPreset): Partial<GenerateSettings> {
-  return {
-    prompt: p.prompt, use: 'steer',
-    steer: { ...g.steer, kind: 'diff', positive: [p.positive], negative: [p.negative], layers: [p.layer], component: 'block_output', coefficient: p.coefficient },
-  };
+  const m = catalog?.find((c) => c.id === ref.id);
+  return m ? [...m.presets.generation, ...m.presets.steering] : [];
 }
 
 /** After a first run, moving the coefficient regenerates (debounced). */
