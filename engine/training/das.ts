@@ -185,7 +185,7 @@ export async function trainDas(model: LoadedModel, cells: DasCell[], pairs: DasP
   }
   return cells.map((cell, c) => {
     const e = param.export(theta[c]!, rnd);
-    return { ...cell, component: o.component, type: o.type, rank: o.type === 'BoundlessRotatedSpaceIntervention' ? d : o.rank, weight: e.matrix, weightCols: e.cols, params: e.params, losses: losses[c]! };
+    return { ...cell, component: o.component, type: o.type, rank: o.type === 'BoundlessRotatedSpaceIntervention' || o.type === 'SigmoidMaskIntervention' ? d : o.rank, weight: e.matrix, weightCols: e.cols, params: e.params, losses: losses[c]! };
   });
 }
 

@@ -2,14 +2,18 @@
 //   LowRankRotatedSpace (rank r):   U = R (D×r, orthonormal columns),          Vᵀ = Rᵀ
 //   RotatedSpace (interchange_dim k): U = R[:, :k] of an orthogonal D×D R,     Vᵀ = R[:, :k]ᵀ
 //   BoundlessRotatedSpace:          U = R·diag(m), m_j = σ(j/T)·σ((b·D − j)/T), Vᵀ = Rᵀ   (b trained, T annealed)
+//   SigmoidMask:                    U = diag(σ(w/T)), Vᵀ = I   (no rotation: each feature mixed by its own weight)
 // Each maps the gradients of U and Vᵀ (summed over a cell's rows) to its parameters, and retracts R to orthonormal
 // columns after the optimiser step (QR; for RotatedSpace only the first k columns matter, so only they are trained and
 // the rest is completed at export). Stage: training.
 import { PatchbayError } from '../errors.js';
 import { orthonormalize, randomOrthonormal } from './linalg.js';
 
-export type TrainableType = 'LowRankRotatedSpaceIntervention' | 'RotatedSpaceIntervention' | 'BoundlessRotatedSpaceIntervention';
-export const TRAINABLE_TYPES: TrainableType[] = ['LowRankRotatedSpaceIntervention', 'RotatedSpaceIntervention', 'BoundlessRotatedSpaceIntervention'];
+export type TrainableType = 'LowRankRotatedSpaceIntervention' | 'RotatedSpaceIntervention' | 'BoundlessRotatedSpaceIntervention' | 'SigmoidMaskIntervention';
+export const TRAINABLE_TYPES: TrainableType[] = ['LowRankRotatedSpaceIntervention', 'RotatedSpaceIntervention', 'BoundlessRotatedSpaceIntervention', 'SigmoidMaskIntervention'];
+/** SigmoidMask's fixed temperature here: masks start at 0 (m = 0.5, where σ' is largest) rather than at the
+ *  descriptor's defaults (masks 100, temperature 50: near full interchange). */
+export const SIGMOID_MASK_TEMPERATURE = 1;
 
 export interface Schedule { step: number; steps: number }
 
@@ -89,6 +93,25 @@ function boundless(d: number): Parametrization {
   };
 }
 
+/** θ = w (D mask logits): x' = x + (s − x)·diag(σ(w/T)). */
+function sigmoidMask(d: number): Parametrization {
+  const T = SIGMOID_MASK_TEMPERATURE;
+  const eye = new Float64Array(d * d);
+  for (let i = 0; i < d; i++) eye[i * d + i] = 1;
+  return {
+    type: 'SigmoidMaskIntervention', cols: d,
+    init: () => new Float64Array(d),
+    uv: (theta) => {
+      const u = new Float64Array(d * d);
+      for (let i = 0; i < d; i++) u[i * d + i] = sigmoid(theta[i]! / T);
+      return { u, vt: eye };
+    },
+    grad: (theta, gu) => Float64Array.from(theta, (w, i) => { const m = sigmoid(w / T); return (gu[i * d + i]! * m * (1 - m)) / T; }),
+    retract: () => undefined,
+    export: (theta) => ({ matrix: Float32Array.from(theta), rows: d, cols: 1, params: { temperature: T } }),
+  };
+}
+
 const clampB = (b: number) => Math.min(1, Math.max(1e-3, b));
 
 export function parametrization(type: TrainableType, d: number, rank: number): Parametrization {
@@ -97,6 +120,7 @@ export function parametrization(type: TrainableType, d: number, rank: number): P
     return projection(d, rank, type);
   }
   if (type === 'BoundlessRotatedSpaceIntervention') return boundless(d);
+  if (type === 'SigmoidMaskIntervention') return sigmoidMask(d);
   throw new PatchbayError('TRAINING_INVALID', `${String(type)} is not trainable here; use one of ${TRAINABLE_TYPES.join(', ')}`);
 }
 
@@ -123,6 +147,12 @@ export function projectionOf(type: TrainableType, matrix: Float32Array, rows: nu
     const u = new Float64Array(d * k);
     for (let i = 0; i < d; i++) for (let j = 0; j < k; j++) u[i * k + j] = matrix[i * cols + j]!;
     return { u, vt: transposeF64(u, d, k), cols: k };
+  }
+  if (type === 'SigmoidMaskIntervention') {
+    const u = new Float64Array(d * d);
+    const vt = new Float64Array(d * d);
+    for (let i = 0; i < d; i++) { u[i * d + i] = sigmoid(matrix[i]! / (params.temperature ?? SIGMOID_MASK_TEMPERATURE)); vt[i * d + i] = 1; }
+    return { u, vt, cols: d };
   }
   const t = params.temperature ?? 0.1;
   const b = clampB(params.intervention_boundaries ?? 0.5);

@@ -68,6 +68,12 @@ export function toRepresentation(cell: TrainedCell): Representation {
   const c = cell.weightCols;
   for (let i = 0; i < cell.weight.length / c; i++) rows.push(Array.from(cell.weight.subarray(i * c, (i + 1) * c)));
   const lowRank = cell.type === 'LowRankRotatedSpaceIntervention';
+  if (cell.type === 'SigmoidMaskIntervention') {
+    return {
+      layer: cell.layer, component: cell.component, unit: 'pos', max_number_of_units: 1, intervention_type: cell.type,
+      low_rank_dimension: null, params: { masks: Array.from(cell.weight), ...cell.params },
+    };
+  }
   return {
     layer: cell.layer, component: cell.component, unit: 'pos', max_number_of_units: 1, intervention_type: cell.type,
     low_rank_dimension: lowRank ? cell.rank : null, params: lowRank ? { weight: rows } : { rotation: rows, ...cell.params },
