@@ -19,7 +19,8 @@ import onnx
 FIXTURES = os.environ.get("PATCHBAY_FIXTURES", os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared",
                                                             "testdata", "onnx-real", "generated"))
 if not os.path.isdir(FIXTURES):
-    FIXTURES = "/work/shared/testdata/onnx-real/generated"
+    sys.exit(f"check_sites: no fixtures at {os.path.abspath(FIXTURES)} (the shared test data sits at ../shared beside the "
+             "checkout): set PATCHBAY_FIXTURES to its testdata/onnx-real/generated folder")
 
 SITES = {
     "gpt2": {
