@@ -1,6 +1,7 @@
 """PyTorch autograd reference values for Patchbay's generated backward graphs (engine/compile/backward).
 
     /work/venv/bin/python tools/das/grad_reference.py      # writes engine/compile/backward/testdata/grad-reference.json
+    /work/venv/bin/python tools/das/grad_reference.py public/models/pythia-facts/onnx/model.onnx OUT.json   # any model
 
 For each exporter-made fixture (../shared/testdata/onnx-real/generated/tiny-gpt2, tiny-gpt-neox) the Hugging Face model
 is rebuilt from config.json and filled with the ONNX file's own weights; then, with seeded random values,
@@ -30,7 +31,10 @@ def load(onnx_path):
     from onnx import numpy_helper
     from transformers import AutoConfig, AutoModelForCausalLM
 
-    config = AutoConfig.from_pretrained(os.path.dirname(onnx_path))
+    root = os.path.dirname(os.path.abspath(onnx_path))
+    if os.path.basename(root) == "onnx":  # a Hugging Face layout: config.json beside onnx/
+        root = os.path.dirname(root)
+    config = AutoConfig.from_pretrained(root)
     config._attn_implementation = "eager"
     model = AutoModelForCausalLM.from_config(config)
     proto = onnx.load(onnx_path)
@@ -68,15 +72,16 @@ def blocks(model):
     return list(model.transformer.h) if hasattr(model, "transformer") else list(model.gpt_neox.layers)
 
 
-def case(family):
-    path = os.path.join(FIXTURES, family, "model.onnx")
+def case(family, path=None):
+    path = path or os.path.join(FIXTURES, family, "model.onnx")
     model = load(path)
     for p in model.parameters():
         p.requires_grad_(False)
-    ref = json.load(open(os.path.join(FIXTURES, family, "reference.json")))
-    with torch.no_grad():  # the rebuilt model must be the exported one
-        diff = (model(torch.tensor(ref["input_ids"])).logits - torch.tensor(ref["logits"])).abs().max().item()
-    assert diff < 1e-4, f"{family}: rebuilt model differs from the ONNX reference by {diff}"
+    if path.startswith(FIXTURES):
+        ref = json.load(open(os.path.join(FIXTURES, family, "reference.json")))
+        with torch.no_grad():  # the rebuilt model must be the exported one
+            diff = (model(torch.tensor(ref["input_ids"])).logits - torch.tensor(ref["logits"])).abs().max().item()
+        assert diff < 1e-4, f"{family}: rebuilt model differs from the ONNX reference by {diff}"
     gen = torch.Generator().manual_seed(12)
     B, S, D, r, pos = 2, 5, model.config.hidden_size, 2, 2
     vocab = model.config.vocab_size
@@ -115,11 +120,16 @@ def case(family):
 
 
 def main():
-    out = {family: case(family) for family in ["tiny-gpt2", "tiny-gpt-neox"]}
-    os.makedirs(os.path.dirname(OUT), exist_ok=True)
-    with open(OUT, "w") as f:
+    if len(sys.argv) == 3:
+        model_path, target = sys.argv[1], sys.argv[2]
+        out = {"model": case("model", model_path)}
+    else:
+        target = OUT
+        out = {family: case(family) for family in ["tiny-gpt2", "tiny-gpt-neox"]}
+    os.makedirs(os.path.dirname(os.path.abspath(target)), exist_ok=True)
+    with open(target, "w") as f:
         json.dump(out, f)
-    print("wrote", OUT, {k: round(v["loss"], 6) for k, v in out.items()})
+    print("wrote", target, {k: round(v["loss"], 6) for k, v in out.items()})
 
 
 if __name__ == "__main__":
