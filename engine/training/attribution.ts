@@ -14,7 +14,12 @@ import { PatchbayError, throwIfAborted } from '../errors.js';
 import { collectSites } from './das.js';
 import { compileGradGraph, runGrad } from './grad-graph.js';
 
-export interface AttributionOptions { component?: Component; exact?: boolean; signal?: AbortSignal }
+export interface AttributionOptions {
+  component?: Component;
+  exact?: boolean;
+  onProgress?: (p: { phase: 'collect' | 'gradient' | 'exact' | 'done' }) => void;
+  signal?: AbortSignal;
+}
 
 export interface AttributionResult {
   component: Component;
@@ -37,6 +42,7 @@ export async function attributionPatching(model: LoadedModel, clean: number[], c
   const seq = clean.length;
   const d = COMPONENT_INFO[component].featureSize(model.info.dims);
   const t0 = performance.now();
+  opts.onProgress?.({ phase: 'collect' });
   const acts = await collectSites(model, [clean, corrupt], layers, component, opts.signal);
   const specs: SlotSpec[] = layers.map((layer) => ({ site: { layer, component }, kind: 'affine' }));
   const zero: FloatTensor = { data: new Float32Array(1), dims: [1] };
@@ -46,6 +52,7 @@ export async function attributionPatching(model: LoadedModel, clean: number[], c
     Object.assign(feeds, { [n.source]: zero, [n.mask]: zero, [n.delta]: { data: new Float32Array(seq * d), dims: [1, seq, d] } });
   }
   const wrt = layers.map((l) => slotValueNames(siteId({ layer: l, component })).delta);
+  opts.onProgress?.({ phase: 'gradient' });
   const gg = await compileGradGraph(model, specs, wrt, { ids: [corrupt], feeds });
   const weights: FloatTensor = { data: new Float32Array(seq * model.info.dims.vocabSize), dims: [1, seq, model.info.dims.vocabSize] };
   weights.data[(seq - 1) * model.info.dims.vocabSize + answer] = 1;
@@ -65,6 +72,7 @@ export async function attributionPatching(model: LoadedModel, clean: number[], c
   }));
   const result: AttributionResult = { component, estimate, clean_logprob: NaN, corrupt_logprob: -res.loss, seconds: { estimate: (performance.now() - t0) / 1000 } };
   const t1 = performance.now();
+  if (opts.exact) opts.onProgress?.({ phase: 'exact' });
   const sweep = await patchSweep(model, specs, clean, corrupt, answer, acts, 1, opts.signal);
   result.clean_logprob = sweep.clean;
   if (opts.exact) {
@@ -72,6 +80,7 @@ export async function attributionPatching(model: LoadedModel, clean: number[], c
     result.correlation = pearson(estimate.flat(), result.exact.flat());
     result.seconds.exact = (performance.now() - t1) / 1000;
   }
+  opts.onProgress?.({ phase: 'done' });
   return result;
 }
 
