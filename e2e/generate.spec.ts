@@ -5,8 +5,10 @@ import { expect, test, type Page } from '@playwright/test';
 import { endOfText, generate } from '../engine/experiments/generate';
 import { steeringExperiment, steeringVectors } from '../engine/experiments/generate/steering';
 import { steerSpec } from '../app/workers/generate-op';
-import type { GenerateSettings } from '../app/link/schema';
-import { appUrl, openBundled, screen, shot, watchErrors } from './support/app';
+import { defaultExperiment, type GenerateSettings } from '../app/link/schema';
+import { presetSettings } from '../app/components/generate/presets';
+import type { GenerationPreset } from '../app/state/catalog';
+import { appUrl, screen, shot, watchErrors } from './support/app';
 import { nodeModel } from './support/engine';
 
 const MODEL = 'gpt2-facts';
@@ -22,6 +24,14 @@ async function expected(g: GenerateSettings) {
   });
 }
 
+/** Opens the bundled model, unless the first-visit quick start is opening it already. */
+async function openModel(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Model', exact: true }).click();
+  const open = page.getByTestId(`open-${MODEL}`);
+  if (await open.isEnabled()) await open.click();
+  await expect(page.getByTestId('model-facts')).toBeVisible({ timeout: 120_000 });
+}
+
 async function shownTokens(page: Page, testId: string): Promise<{ text: string; prob: number }[]> {
   return page.getByTestId(testId).locator('.gen-token').evaluateAll((els) => els.map((el) => ({
     text: el.querySelector('.gen-token-text')!.textContent ?? '', prob: Number(el.getAttribute('data-prob')),
@@ -32,7 +42,7 @@ test('a steering preset streams both continuations, matching the engine; coeffic
   test.setTimeout(360_000); // two model loads and three generations; the machine may be busy
   const errors = watchErrors(page);
   await page.goto(appUrl());
-  await openBundled(page, MODEL);
+  await openModel(page);
   await screen(page, 'Generate');
   const presets = page.getByTestId('gen-presets').getByRole('button');
   await expect(presets.first()).toBeVisible();
@@ -42,13 +52,10 @@ test('a steering preset streams both continuations, matching the engine; coeffic
   await expect(page.getByTestId('generate').getByText(/done in/)).toBeVisible();
   await shot(page, 'ui-generate');
 
-  const manifest = await (await fetch(`${appUrl()}models/${MODEL}/patchbay.json`)).json() as { presets: { steering: { prompt: string; positive: string; negative: string; layer: number; coefficient: number }[] } };
-  const p = manifest.presets.steering[0]!;
-  const want: GenerateSettings = {
-    prompt: p.prompt, use: 'steer',
-    steer: { kind: 'diff', positive: [p.positive], negative: [p.negative], token: '', vector: [], layers: [p.layer], component: 'block_output', coefficient: p.coefficient },
-    intervene_on: 'both', max_new_tokens: 10, temperature: 0, top_k: 0, top_p: 1, seed: 0, stop_at_eos: true,
-  };
+  // The view lists the generation presets first, then the next-token steering ones.
+  const manifest = await (await fetch(`${appUrl()}models/${MODEL}/patchbay.json`)).json() as { presets: { steering: GenerationPreset[]; generation?: GenerationPreset[] } };
+  const p = [...(manifest.presets.generation ?? []), ...manifest.presets.steering][0]!;
+  const want: GenerateSettings = { ...presetSettings(defaultExperiment().generate, p), max_new_tokens: 10 };
   const ref = await expected(want);
   const original = await shownTokens(page, 'gen-original');
   const intervened = await shownTokens(page, 'gen-intervened');
