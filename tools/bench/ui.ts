@@ -55,12 +55,15 @@ for (let i = 0; i < runs; i++) {
   if (shotDir && i === 0) await page.screenshot({ path: join(shotDir, 'bench-ui-trace.png'), fullPage: true });
   await page.getByTestId('trace-prompt').fill(EDITED.prompt);
   await page.getByTestId('trace-subject').fill(EDITED.subject);
-  await page.waitForFunction((s) => (document.querySelector('[data-testid="trace-tokens"]')?.textContent ?? '').includes(s), EDITED.subject.slice(0, 4));
+  // the token strip follows the prompt once its next-token preview has answered (chips: position + token text)
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="trace-tokens"] [data-pos]')]
+    .map((c) => c.lastChild?.textContent ?? '').join('').includes('osseum'), null, { timeout: 120_000 });
   const n = await tokens(page);
   const start = await page.evaluate(() => performance.now());
   await page.getByTestId('trace-run').click();
   const again = await drawn(page, n * LAYERS);
   results.push({ model_ready_s: ready / 1000, click_to_trace_s: (first - clicked) / 1000, load_to_trace_s: first / 1000, retrace_s: (again - start) / 1000 });
+  console.error(`run ${i + 1}: ${JSON.stringify(results.at(-1))}`);
   await context.close();
 }
 await browser.close();
