@@ -5,7 +5,6 @@
 import { graphCache } from '../../compile/graph-cache.js';
 import type { SlotSpec } from '../../compile/instrument.js';
 import { lastTokenLogits } from '../../compile/stages.js';
-import { throwIfAborted } from '../../errors.js';
 import type { LoadedModel } from '../../load/load-model.js';
 import { forward } from '../../run/forward.js';
 import type { FloatTensor } from '../../runtime/tensor.js';
@@ -15,6 +14,7 @@ import { KIND_COMPONENT, restoredLayers, type Cell } from './cells.js';
 import type { TraceKind } from './options.js';
 import { answerProbability, emptyStats, type RowBudget } from './run-common.js';
 import { chunk } from './schedule.js';
+import { checkpoint } from '../../util/yield.js';
 
 const TOKEN_EMBEDDING = siteId({ layer: 0, component: 'token_embedding' });
 
@@ -65,7 +65,7 @@ export async function batchedBackend(model: LoadedModel, o: { kinds: TraceKind[]
     async cells(t, cells, answer, score, onBatch) {
       const R = corruptIds.length;
       for (const part of chunk(cells, () => R, rowsPerRun())) {
-        throwIfAborted(o.signal);
+        await checkpoint(o.signal);
         const feeds = cellFeeds(model, part, t, o.window, R, corruptIds[0]!.length, clean, corruptDelta);
         const ids = part.flatMap(() => corruptIds);
         const out = await forward(model, graph, { ids, feeds, logits: 'last', signal: o.signal });

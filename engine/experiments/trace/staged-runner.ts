@@ -2,7 +2,6 @@
 // residual and the corrupted keys/values; then, token by token, the branch trees of schedule.ts run from their
 // first restored layer on, over the tokens from the restored one on, with the corrupted keys/values as the past.
 // Stage: runs → results (for the trace).
-import { throwIfAborted } from '../../errors.js';
 import type { LoadedModel } from '../../load/load-model.js';
 import type { FloatTensor } from '../../runtime/tensor.js';
 import type { Cell } from './cells.js';
@@ -12,6 +11,7 @@ import { compileStages } from '../../compile/staged-graphs.js';
 import { runStage, stageSlot, type StagedGraphs } from './staged-model.js';
 import { emptyStats, type RowBudget, type TraceStats } from './run-common.js';
 import type { TraceBackend } from './backend.js';
+import { checkpoint } from '../../util/yield.js';
 
 export interface StagedContext {
   model: LoadedModel;
@@ -43,7 +43,7 @@ export async function fullRun(ctx: StagedContext, ids: number[][], delta: FloatT
   const emb = await runStage(model, staged, staged.embed, { ids, pastLength: 0, slots, fetch: [EMBED_OUTPUT] });
   const run: FullRun = { rows, resid: [emb[EMBED_OUTPUT]!.data], keys: [], values: [], sites: { attention_output: [], mlp_output: [] }, lastLogits: new Float32Array(0) };
   for (let l = 0; l < n; l++) {
-    throwIfAborted(ctx.signal);
+    await checkpoint(ctx.signal);
     const present = staged.names.present(l);
     const sites = (['attention_output', 'mlp_output'] as const).map((c) => stageSlot(l, c).value);
     const out = await runStage(model, staged, staged.blocks[l]!, {
@@ -126,12 +126,12 @@ export async function traceToken(ctx: StagedContext, t: number, cells: Cell[], w
     const batches = layerBatches(roots, fresh, l, R, ctx.budget('block', 1, t), ctx.budget('block', local, t));
     const withResid = (part: Segment[]) => part.map((seg) => ({ seg, resid: live.get(seg)! }));
     for (const part of batches.fresh) {
-      throwIfAborted(ctx.signal);
+      await checkpoint(ctx.signal);
       await runBlock(ctx, l, t, withResid(part), clean, corrupt, true);
       onBatch();
     }
     for (const part of batches.rest) {
-      throwIfAborted(ctx.signal);
+      await checkpoint(ctx.signal);
       if (l === n - 1 && local > 1) await runLastBlock(ctx, t, withResid(part), corrupt);
       else await runBlock(ctx, l, t, withResid(part), clean, corrupt, false);
       onBatch(); // the last block's two runs count as one batch
@@ -139,7 +139,7 @@ export async function traceToken(ctx: StagedContext, t: number, cells: Cell[], w
   }
   const ends = leaves(roots).map((seg) => ({ seg, resid: live.get(seg)! }));
   for (const part of chunk(ends, () => R, ctx.budget('head', 1, 0))) {
-    throwIfAborted(ctx.signal);
+    await checkpoint(ctx.signal);
     const last = new Float32Array(part.length * R * d);
     part.forEach((b, i) => last.set(lastPositions(b.resid, R, local, d), i * R * d));
     const p = await headProbabilities(ctx, last, part.length * R, answer);
