@@ -41,8 +41,28 @@ export function approve(origin: string, remember: boolean): void {
   }
 }
 
+/** The origins the user chose "Always allow" for (the hub and our own origin are not listed: always allowed). */
+export function rememberedOrigins(): string[] {
+  return stored();
+}
+
+/** Forgets an approval, remembered or for this page: the next link naming that origin asks again. */
+export function revoke(origin: string): void {
+  session.delete(origin);
+  try {
+    localStorage.setItem(KEY, JSON.stringify(stored().filter((o) => o !== origin)));
+  } catch {
+    // Storage unavailable: nothing was remembered there.
+  }
+}
+
 /** Origins approved for this page only ("allow once"). */
 const session = new Set<string>();
+
+/** Origins allowed for this page only ("Allow once"), for the list of approvals. */
+export function sessionOrigins(): string[] {
+  return [...session].filter((o) => !stored().includes(o));
+}
 
 export function isApprovedNow(origin: string | null): boolean {
   return isApproved(origin) || (origin !== null && session.has(origin));

@@ -1,6 +1,6 @@
 // The model part of the run slice: the bundled catalog, the runtime facts, and loading a model in the worker with
 // per-file download progress. A model from an origin the user has not approved waits for their answer first.
-import { engineClient } from '../workers/engine-client';
+import { engineClient, onEngineRestart } from '../workers/engine-client';
 import type { ExecutionProvider, ModelSummary, OpenProgress, OpenRequest, RuntimeFacts, WorkerError } from '../workers/protocol';
 import type { ModelRef } from '../link/schema';
 import { fetchCatalog, type BundledModel } from './catalog';
@@ -33,6 +33,8 @@ export interface ModelSlice {
 
 const NO_MODEL: ModelLoad = { status: 'none', ref: null, files: {}, stage: null, startedAt: null, summary: null, error: null };
 let cancelLoad: (() => void) | null = null;
+/** The files of the last local model, to reopen it in a restarted worker. */
+let lastFiles: File[] | undefined;
 
 async function readFiles(files: File[]): Promise<{ path: string; bytes: Uint8Array }[]> {
   return Promise.all(files.map(async (f) => {
@@ -89,7 +91,16 @@ function refName(ref: ModelRef): string {
   return ref.kind === 'bundled' ? ref.id : ref.kind === 'hub' ? ref.repo : ref.kind === 'url' ? ref.url : ref.kind === 'local' ? ref.name : 'no model';
 }
 
-export const createModelSlice: SliceCreator<ModelSlice> = (set, get) => ({
+export const createModelSlice: SliceCreator<ModelSlice> = (set, get) => {
+  // A worker that died took the model with it: the new one reopens it (the experiment itself is in the store).
+  onEngineRestart(() => {
+    const m = get().model;
+    if (m.ref && (m.status === 'ready' || m.status === 'loading')) void get().openModel(m.ref, m.ref.kind === 'local' ? lastFiles : undefined);
+  });
+  return modelSlice(set, get);
+};
+
+const modelSlice = (set: Parameters<SliceCreator<ModelSlice>>[0], get: () => Store): ModelSlice => ({
   catalog: null,
   runtime: null,
   model: NO_MODEL,
@@ -113,6 +124,7 @@ export const createModelSlice: SliceCreator<ModelSlice> = (set, get) => ({
 
   openModel: async (ref, files) => {
     cancelLoad?.();
+    if (files) lastFiles = files;
     // A run of the old model would hold the worker until it ends and then be dropped: stop it now, and say why.
     for (const op of ['trace', 'intervention', 'sweep'] as const) {
       if (get().ops[op].status === 'running') get().cancelOp(op, 'stopped because another model is being opened');

@@ -33,7 +33,7 @@ export class ErrorBoundary extends Component<Props, State> {
       <div className="crash panel" role="alert" data-testid="crash">
         <h2>{where} could not be shown</h2>
         <p>
-          Something in this experiment made {where.toLowerCase()} fail: <code>{error.message.slice(0, 300)}</code>.
+          Something in this experiment made {where.charAt(0).toLowerCase() + where.slice(1)} fail: <code>{error.message.slice(0, 300)}</code>.
           Your experiment is kept (the <strong>Copy link</strong> button still shares it), and the other screens work.
         </p>
         <div className="banner-actions">

@@ -5,6 +5,7 @@ import { selectClassroom } from '../../state/experiment-slice';
 import { Explainer } from '../common/ui';
 import { BundledModels, HubLoader, LocalFiles } from './ModelSources';
 import { ModelStatus } from './ModelStatus';
+import { ApprovedSites } from './ApprovedSites';
 import { QuickStart } from './QuickStart';
 
 export function ModelScreen() {
@@ -24,6 +25,7 @@ export function ModelScreen() {
         </div>
         <div className="stack">
           <ModelStatus />
+          <ApprovedSites />
           <Explainer open={classroom.explain}>
             <p>
               Patchbay reads a model exported to <strong>ONNX</strong> (the files transformers.js uses), finds every hook site in
