@@ -10,9 +10,10 @@ import { registerGenerate } from './commands/generate.js';
 import { registerInspect } from './commands/inspect.js';
 import { registerDas } from './commands/das.js';
 import { registerSweep } from './commands/sweep.js';
+import { registerExport } from './commands/export.js';
 import { registerAttribute } from './commands/attribute.js';
 
-const COMMANDS = [registerModels, registerRun, registerPyvene, registerTrace, registerGenerate, registerInspect, registerDas, registerAttribute, registerSweep];
+const COMMANDS = [registerModels, registerRun, registerPyvene, registerTrace, registerGenerate, registerInspect, registerDas, registerAttribute, registerSweep, registerExport];
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('patchbay')

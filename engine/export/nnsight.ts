@@ -1,0 +1,162 @@
+// `patchbay export --to nnsight`: a runnable nnsight script (locally, or on NDIF with --remote and NDIF_API_KEY) for
+// a run document — interchange, zero, addition, subtraction at token positions on the residual, attention and MLP
+// sites, parallel or serial — or a sweep document, writing Patchbay's own JSON. Stage: results (export).
+import { PatchbayError } from '../errors.js';
+import type { ExperimentDoc } from '../experiment/experiment-schema.js';
+import { normalizeUnitLocations, type Unit } from '../experiment/unit-locations.js';
+import type { SweepDocument } from '../experiments/sweep.js';
+import { input, py, pytorchModelFor } from './pyvene-config-script.js';
+import { SWEEP_LOOP, SWEEP_SETUP, type ExportOptions } from './pyvene.js';
+import { prelude } from './script-common.js';
+
+/** The pyvene types the nnsight export writes (the script's apply() holds their statements). */
+const WRITES: Record<string, string> = {
+  VanillaIntervention: 'set', AdditionIntervention: 'add', SubtractionIntervention: 'subtract', ZeroIntervention: 'zero',
+};
+/** Components in the order a block runs them (nnsight reads modules in execution order). */
+const COMPONENTS = ['block_input', 'attention_input', 'attention_output', 'mlp_input', 'mlp_activation', 'mlp_output', 'block_output'];
+
+const LOAD = [
+  'import os',
+  'if args.remote:',
+  '    if not os.environ.get("NDIF_API_KEY"):',
+  '        sys.exit("--remote runs on NDIF: set NDIF_API_KEY (https://login.ndif.us)")',
+  '    nnsight.CONFIG.set_default_api_key(os.environ["NDIF_API_KEY"])',
+  '    lm = LanguageModel(args.model)',
+  'else:',
+  '    lm = LanguageModel(args.model, device_map=device, dispatch=True)',
+  'tokenizer = lm.tokenizer',
+  'device = "ndif" if args.remote else device',
+  'FAMILY = lm.config.model_type',
+  '',
+  'def on_device(x):',
+  '    return {k: v.to(lm.device) for k, v in x.items()}',
+  '',
+  'def site(layer, component):',
+  '    """The site\'s tensor inside a trace, as pyvene names components (a tuple\'s first element)."""',
+  '    block = lm.transformer.h[layer] if FAMILY == "gpt2" else lm.gpt_neox.layers[layer]',
+  '    attn, mlp = (block.attn, block.mlp) if FAMILY == "gpt2" else (block.attention, block.mlp)',
+  '    mod, side = {"block_input": (block, "input"), "block_output": (block, "output"), "attention_input": (attn, "input"),',
+  '                 "attention_output": (attn, "output"), "mlp_input": (mlp, "input"), "mlp_output": (mlp, "output"),',
+  '                 "mlp_activation": (mlp.act, "output")}[component]',
+  '    v = mod.output if side == "output" else mod.input',
+  '    return v[0] if isinstance(v, tuple) else v',
+  '',
+  'NNSIGHT_VERSION = getattr(nnsight, "__version__", "unknown")',
+  '',
+];
+
+interface Step { layer: number; component: string; type: string; src: number[]; tgt: number[]; source: number | null }
+
+export function exportNnsightRun(doc: ExperimentDoc, opts: ExportOptions = {}): string {
+  const model = opts.hfModel ?? pytorchModelFor(doc.model ?? 'gpt2');
+  const steps = plannedSteps(doc);
+  const serial = doc.config.mode === 'serial';
+  return [
+    ...prelude({ engine: 'nnsight', model, patchbayModel: doc.model ?? null, doc }, ['import nnsight', 'from nnsight import LanguageModel']),
+    ...LOAD,
+    `base = on_device(${input(doc.base)})["input_ids"]`,
+    `sources = [on_device(s)["input_ids"] for s in [${doc.sources.map(input).join(', ')}]]`,
+    `STEPS = ${py(steps)}  # per intervention: site, type, source and target positions, the source it reads`,
+    `SERIAL = ${py(serial)}`,
+    `K, FULL = ${doc.options.top_k}, ${py(doc.options.full_logits)}`,
+    `WRITES = ${py(WRITES)}`,
+    '',
+    'def apply(step, h, src):',
+    '    # the intervention at the target positions, in place on the site tensor h [batch, pos, features]',
+    '    tgt, srcpos, kind = step["tgt"], step["src"], WRITES[step["type"]]',
+    '    if kind == "zero":',
+    '        h[:, tgt] = 0',
+    '    elif kind == "set":',
+    '        h[:, tgt] = src[:, srcpos]',
+    '    elif kind == "add":',
+    '        h[:, tgt] = h[:, tgt] + src[:, srcpos]',
+    '    else:',
+    '        h[:, tgt] = h[:, tgt] - src[:, srcpos]',
+    '',
+    'def run(ids, patches, read=None):',
+    '    """One pass: writes (step, source value) in execution order; returns the read site\'s value or the logits."""',
+    '    order = sorted(range(len(patches)), key=lambda i: (patches[i][0]["layer"], ORDER.index(patches[i][0]["component"])))',
+    '    with lm.trace(ids, remote=args.remote):',
+    '        for i in order:',
+    '            step, src = patches[i]',
+    '            apply(step, site(step["layer"], step["component"]), src)',
+    '        saved = (site(*read).clone() if read else lm.output.logits[:, -1]).save()',
+    '    return saved',
+    '',
+    `ORDER = ${py(COMPONENTS)}`,
+    'with torch.no_grad():',
+    '    original = run(base, [])',
+    '    if SERIAL:  # source_0 -> source_1 -> ... -> base, each hop patched into the next run',
+    '        carried = None',
+    '        for i, step in enumerate(STEPS):',
+    '            patches = [(STEPS[i - 1], carried)] if i > 0 else []',
+    '            carried = run(sources[i], patches, (step["layer"], step["component"]))',
+    '        intervened = run(base, [(STEPS[-1], carried)])',
+    '    else:',
+    '        values = [run(sources[s["source"]], [], (s["layer"], s["component"])) if s["source"] is not None else None for s in STEPS]',
+    '        intervened = run(base, list(zip(STEPS, values)))',
+    '',
+    'result = {',
+    '    "model": args.model,',
+    '    "tokens": {"base": token_texts(base[0]), "sources": [token_texts(s[0]) for s in sources]},',
+    '    "input_ids": {"base": base[0].tolist(), "sources": [s[0].tolist() for s in sources]},',
+    '    "original": prediction(original[0], K, FULL),',
+    '    "intervened": prediction(intervened[0], K, FULL),',
+    '    "collected": [],',
+    '    "provenance": provenance(NNSIGHT_VERSION, args.remote),',
+    '}',
+    'write(result)',
+    '',
+  ].join('\n');
+}
+
+export function exportNnsightSweep(doc: SweepDocument, opts: ExportOptions = {}): string {
+  const model = opts.hfModel ?? pytorchModelFor(doc.model ?? 'gpt2');
+  if (!COMPONENTS.includes(doc.component)) unsupported(`component ${doc.component}`, 'component');
+  return [
+    ...prelude({ engine: 'nnsight', model, patchbayModel: doc.model ?? null, doc }, ['import nnsight', 'from nnsight import LanguageModel']),
+    ...LOAD,
+    ...SWEEP_SETUP.map((l) => l.replace('model.config', 'lm.config').replace('model(**base)', 'lm._model(**base)').replace('model(**source)', 'lm._model(**source)')),
+    'clean = []  # the source run\'s site value at every layer',
+    'with torch.no_grad():',
+    '    with lm.trace(source["input_ids"], remote=args.remote):',
+    '        for layer in range(n_layers):',
+    '            clean.append(site(layer, COMPONENT).clone().save())',
+    '',
+    'def patched(layer, pos):',
+    '    with lm.trace(base["input_ids"], remote=args.remote):',
+    '        h = site(layer, COMPONENT)',
+    '        h[:, pos] = clean[layer][:, pos]',
+    '        logits = lm.output.logits[0, -1].save()',
+    '    return logits',
+    '',
+    ...SWEEP_LOOP,
+    'write(sweep_result(values, NNSIGHT_VERSION, args.remote))',
+    '',
+  ].join('\n');
+}
+
+/** Each intervention as a plain step, or CONFIG_UNSUPPORTED naming what the nnsight export does not carry. */
+function plannedSteps(doc: ExperimentDoc): Step[] {
+  const reps = doc.config.representations;
+  const locs = normalizeUnitLocations(doc.unit_locations, reps.map((r) => r.unit as 'pos' | 'h' | 'h.pos'));
+  const one = (rows: Unit[][] | null, i: number): number[] => {
+    if (!rows) return [];
+    if (rows.length !== 1) unsupported(`intervention ${i}: per-row locations`, 'unit_locations');
+    return rows[0]!.map((u) => u.pos!);
+  };
+  return reps.map((r, i) => {
+    if (r.unit !== 'pos') unsupported(`intervention ${i}: unit "${r.unit}" (token positions only)`, `config.representations[${i}].unit`);
+    if (!COMPONENTS.includes(r.component)) unsupported(`intervention ${i}: component ${r.component}`, `config.representations[${i}].component`);
+    if (!WRITES[r.intervention_type]) unsupported(`intervention ${i}: ${r.intervention_type} (use --to pyvene)`, `config.representations[${i}].intervention_type`);
+    if (r.group_key != null || doc.subspaces?.[i] != null) unsupported(`intervention ${i}: group keys and subspaces`, `config.representations[${i}]`);
+    const needsSource = r.intervention_type !== 'ZeroIntervention';
+    const source = !needsSource ? null : doc.config.mode === 'serial' ? i : doc.sources.length === 1 ? 0 : i;
+    return { layer: r.layer, component: r.component, type: r.intervention_type, src: one(locs.source[i] ?? null, i), tgt: one(locs.base[i]!, i), source };
+  });
+}
+
+function unsupported(what: string, path: string): never {
+  throw new PatchbayError('CONFIG_UNSUPPORTED', `the nnsight export does not carry ${what}; the pyvene export may (patchbay export --to pyvene)`, path);
+}

@@ -1,0 +1,127 @@
+// `patchbay export --to pyvene`: a runnable pyvene script for a run document (interchange, addition, zero, collect,
+// rotations with their parameters; parallel or serial) or a sweep document, writing Patchbay's own JSON (run result
+// or sweep grid) with provenance. Stage: results (export). Python runs it; Patchbay never does.
+import type { ExperimentDoc } from '../experiment/experiment-schema.js';
+import type { SweepDocument } from '../experiments/sweep.js';
+import { input, parameterLines, py, pytorchModelFor, representation, unitLocations } from './pyvene-config-script.js';
+import { prelude } from './script-common.js';
+
+export interface ExportOptions { hfModel?: string }
+
+const LOAD = [
+  'if args.remote:',
+  '    sys.exit("pyvene runs the model on this machine; export with --to nnsight to run on NDIF (--remote)")',
+  'tokenizer = AutoTokenizer.from_pretrained(args.model)',
+  'model = AutoModelForCausalLM.from_pretrained(args.model).to(device).eval()',
+  'PYVENE_VERSION = getattr(pv, "__version__", "0.1.8+")',
+  '',
+  'def on_device(x):',
+  '    return {k: v.to(device) for k, v in x.items()}',
+  '',
+];
+
+export function exportPyveneRun(doc: ExperimentDoc, opts: ExportOptions = {}): string {
+  const model = opts.hfModel ?? pytorchModelFor(doc.model ?? 'gpt2');
+  const reps = doc.config.representations;
+  const lines = [
+    ...prelude({ engine: 'pyvene', model, patchbayModel: doc.model ?? null, doc }, ['import pyvene as pv']),
+    ...LOAD,
+    'config = pv.IntervenableConfig(',
+    `    mode=${py(doc.config.mode)},`,
+    '    representations=[',
+    ...reps.map((r) => `        ${representation(r)},`),
+    '    ],',
+    ')',
+    'intervenable = pv.IntervenableModel(config, model)',
+    'intervenable.set_device(device)',
+    'interventions = list(intervenable.interventions.values())',
+    ...reps.flatMap((r, i) => parameterLines(r, i)),
+    '',
+    `base = on_device(${input(doc.base)})`,
+    `sources = [on_device(s) for s in [${doc.sources.map(input).join(', ')}]]`,
+    `unit_locations = ${unitLocations(doc.unit_locations)}`,
+    `subspaces = ${py(doc.subspaces ?? null)}`,
+    `K, FULL = ${doc.options.top_k}, ${py(doc.options.full_logits)}`,
+    '',
+    'with torch.no_grad():',
+    '    original = model(**base).logits[:, -1]',
+    '    _, out = intervenable(base, sources or None, unit_locations=unit_locations, subspaces=subspaces)',
+    '    intervened = out.logits[:, -1]',
+    '',
+    'ids = base["input_ids"]',
+    'result = {',
+    '    "model": args.model,',
+    '    "tokens": {"base": token_texts(ids[0]), "sources": [token_texts(s["input_ids"][0]) for s in sources]},',
+    '    "input_ids": {"base": ids[0].tolist(), "sources": [s["input_ids"][0].tolist() for s in sources]},',
+    '    "original": prediction(original[0], K, FULL),',
+    '    "intervened": prediction(intervened[0], K, FULL),',
+    '    "collected": [],  # collected activations stay in the Python process (see docs/scale-out.md)',
+    '    "provenance": provenance(PYVENE_VERSION),',
+    '}',
+    'if ids.shape[0] > 1:',
+    '    result["rows"] = [{"input_ids": ids[r].tolist(), "original": prediction(original[r], K, FULL),',
+    '                       "intervened": prediction(intervened[r], K, FULL)} for r in range(ids.shape[0])]',
+    'write(result)',
+    '',
+  ];
+  return lines.join('\n');
+}
+
+export function exportPyveneSweep(doc: SweepDocument, opts: ExportOptions = {}): string {
+  const model = opts.hfModel ?? pytorchModelFor(doc.model ?? 'gpt2');
+  return [
+    ...prelude({ engine: 'pyvene', model, patchbayModel: doc.model ?? null, doc }, ['import pyvene as pv']),
+    ...LOAD,
+    ...SWEEP_SETUP,
+    'def patched(layer, pos):',
+    '    config = pv.IntervenableConfig(representations=[pv.RepresentationConfig(layer=layer, component=COMPONENT, unit="pos",',
+    '                                   max_number_of_units=1, intervention_type=pv.VanillaIntervention)])',
+    '    intervenable = pv.IntervenableModel(config, model)',
+    '    intervenable.set_device(device)',
+    '    _, out = intervenable(base, [source], unit_locations={"sources->base": pos})',
+    '    return out.logits[0, -1]',
+    '',
+    ...SWEEP_LOOP,
+    'write(sweep_result(values, PYVENE_VERSION))',
+    '',
+  ].join('\n');
+}
+
+/** The sweep's setup in Python (shared with the nnsight export): inputs, clean runs, the score. */
+export const SWEEP_SETUP = [
+  'COMPONENT, METRIC, ANSWER = EXPERIMENT.get("component", "block_output"), EXPERIMENT.get("metric", "prob"), EXPERIMENT.get("answer")',
+  'base = on_device(tokenizer(EXPERIMENT["base"], return_tensors="pt"))',
+  'source = on_device(tokenizer(EXPERIMENT["source"], return_tensors="pt"))',
+  'seq = base["input_ids"].shape[1]',
+  'if source["input_ids"].shape[1] != seq:',
+  '    sys.exit(f"base has {seq} tokens and source {source[\'input_ids\'].shape[1]}: the sweep needs equal token lengths")',
+  'n_layers = model.config.num_hidden_layers',
+  'with torch.no_grad():',
+  '    base_logits = model(**base).logits[0, -1]',
+  '    source_logits = model(**source).logits[0, -1]',
+  'answer_id = tokenizer(ANSWER)["input_ids"][0] if ANSWER else int(torch.argmax(source_logits))',
+  'base_top = int(torch.argmax(base_logits))',
+  '',
+  'def score(logits):',
+  '    logits = logits.float()',
+  '    if METRIC == "prob":',
+  '        return float(torch.softmax(logits, -1)[answer_id])',
+  '    return float(logits[answer_id] - logits[base_top])',
+  '',
+];
+
+export const SWEEP_LOOP = [
+  'values = [[0.0] * n_layers for _ in range(seq)]',
+  'with torch.no_grad():',
+  '    for layer in range(n_layers):',
+  '        for pos in range(seq):',
+  '            values[pos][layer] = score(patched(layer, pos))',
+  '',
+  'def sweep_result(values, engine_version, remote=False):',
+  '    return {"model": args.model, "tokens": token_texts(base["input_ids"][0]), "layers": n_layers, "component": COMPONENT,',
+  '            "metric": METRIC, "answer": {"id": answer_id, "text": tokenizer.decode([answer_id])},',
+  '            "base_answer": {"id": base_top, "text": tokenizer.decode([base_top])},',
+  '            "low_score": score(base_logits), "high_score": score(source_logits), "values": values,',
+  '            "provenance": provenance(engine_version, remote)}',
+  '',
+];
