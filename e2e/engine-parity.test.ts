@@ -104,7 +104,8 @@ describe('bundled models in Chromium match their PyTorch references', () => {
 
   // wasm: 1e-4. WebGPU (SwiftShader's fp32 kernels): layer-0 attention probabilities already differ by ~7e-5 from
   // wasm, and through six layers pythia-facts' logits (range ~ −9…15) differ by 4.5e-4–1.1e-3, i.e. ~1e-4 of the
-  // logit range: 2e-3 there. gpt2-facts and the fixtures stay within 1e-4 on WebGPU too.
+  // logit range: 2e-3 for pythia-facts on WebGPU only, where it was measured. gpt2-facts and the fixtures stay
+  // within 1e-4 on WebGPU too, so they keep 1e-4.
   it.each(lms.flatMap((id) => (['wasm', 'webgpu'] as const).map((p) => [id, p] as const)))('%s on %s', async (id, provider) => {
     const ref = JSON.parse(readFileSync(join(BUNDLED_DIR, id, 'reference.json'), 'utf8')) as { prompts: { input_ids: number[]; last_logits: number[] }[] };
     const prompts = ref.prompts.slice(0, 3);
@@ -114,7 +115,7 @@ describe('bundled models in Chromium match their PyTorch references', () => {
       unit_locations: { base: 0 }, options: { full_logits: true },
     }));
     const results = await inBrowser(provider, docs, `/bundled/${id}`, 'onnx/model.onnx');
-    const tol = provider === 'wasm' ? 1e-4 : 2e-3;
+    const tol = provider === 'webgpu' && id === 'pythia-facts' ? 2e-3 : 1e-4;
     results.forEach((r, i) => expect(maxAbsDiff(r.original.logits!, prompts[i]!.last_logits)).toBeLessThan(tol));
   }, 180_000);
 });
