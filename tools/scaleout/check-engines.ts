@@ -3,7 +3,7 @@
 // ../engines-venv) on the bundled models' PyTorch weights (tools/scaleout/onnx_to_torch.py), and compares with
 // Patchbay's own results: ≤ 1e-4 on logits and sweep cells. Prints a markdown table (docs/scale-out.md).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundledIds, nodeResolver, REPO_ROOT } from '../../engine/load/node-resolver.js';
@@ -85,7 +85,9 @@ function scriptResult(json: Record<string, unknown>, doc: Record<string, unknown
 
 function weights(id: string): string {
   const out = join(REPO_ROOT, 'tools/scaleout/out', id);
-  if (!existsSync(join(out, 'config.json'))) {
+  const onnx = join(REPO_ROOT, 'public/models', id, 'onnx/model.onnx');
+  // Made again when the bundled model was rebuilt after the last conversion.
+  if (!existsSync(join(out, 'config.json')) || statSync(onnx).mtimeMs > statSync(join(out, 'config.json')).mtimeMs) {
     execFileSync(PYTHON, [join(REPO_ROOT, 'tools/scaleout/onnx_to_torch.py'), join(REPO_ROOT, 'public/models', id), out], { stdio: 'inherit' });
   }
   return out;
