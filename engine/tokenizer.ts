@@ -8,6 +8,8 @@ export interface TextTokenizer {
   decode(ids: number[]): string;
   /** Each id's own text, as shown in token strips. */
   tokenTexts(ids: number[]): string[];
+  /** The largest id tokenizer.json can produce (its vocabulary and added tokens): must fit the model's. */
+  maxId: number;
 }
 
 export function createTokenizer(tokenizerJson: unknown, tokenizerConfig: unknown = {}): TextTokenizer {
@@ -21,5 +23,15 @@ export function createTokenizer(tokenizerJson: unknown, tokenizerConfig: unknown
     encode: (text) => tok.encode(text, { add_special_tokens: false }).ids,
     decode: (ids) => tok.decode(ids, { skip_special_tokens: false }),
     tokenTexts: (ids) => ids.map((id) => tok.decode([id], { skip_special_tokens: false })),
+    maxId: largestId(tokenizerJson),
   };
+}
+
+function largestId(json: unknown): number {
+  const j = json as { model?: { vocab?: unknown }; added_tokens?: { id?: unknown }[] };
+  const vocab = j.model?.vocab;
+  // BPE / WordPiece keep {token: id}; Unigram keeps [[token, score], …] where the id is the index.
+  const ids = Array.isArray(vocab) ? [vocab.length - 1] : Object.values((vocab ?? {}) as Record<string, unknown>);
+  for (const t of j.added_tokens ?? []) ids.push(t.id);
+  return ids.reduce<number>((m, x) => (typeof x === 'number' && x > m ? x : m), -1);
 }

@@ -58,6 +58,10 @@ export function loadModel(files: ModelFiles): LoadedModel {
   const dims = describeDims(index, read.skeleton, family, files.config);
   const { sites, gaps } = findSites(index, read.skeleton);
   const tokenizer = files.tokenizer ? createTokenizer(files.tokenizer, files.tokenizerConfig) : undefined;
+  if (tokenizer && tokenizer.maxId >= dims.vocabSize) {
+    throw new PatchbayError('TOKENIZER_MISMATCH',
+      `tokenizer.json produces ids up to ${tokenizer.maxId}, but the model's vocabulary has ${dims.vocabSize} entries (0–${dims.vocabSize - 1}): the tokenizer belongs to another model`);
+  }
   const info: ModelInfo = {
     name: files.name, family, familyEvidence: evidence, dims, bytes: files.model.byteLength, hasTokenizer: !!tokenizer,
     graphInputs: [...index.graphInputs], graph: graphFacts(proto, index, lifted !== decoded.proto), unavailableSites: gapRecord(gaps),

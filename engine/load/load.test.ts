@@ -7,9 +7,10 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { openModel } from './open-model.js';
-import { nodeResolver } from './node-resolver.js';
+import { nodeResolver, REPO_ROOT } from './node-resolver.js';
 import { loadModel } from './load-model.js';
 import { parseModelRef } from '../model/model-ref.js';
 import { fixtureReference, maxAbsDiff, readBytes, TESTDATA } from '../test-support/fixtures.js';
@@ -144,6 +145,12 @@ describe('graphs that are not plain exports', () => {
     expect(load('generated/tiny-gpt2/model.onnx', { model_type: 'llama' })).toThrow(/model_type "llama"/);
     expect(() => loadModel({ name: 'x', model: new TextEncoder().encode('{"not": "onnx"}') })).toThrow(PatchbayError);
     await expect(openModel('/nonexistent/folder', nodeResolver)).rejects.toThrow(/no such file or folder/);
+  });
+
+  it('refuses a tokenizer that does not fit the vocabulary', () => {
+    const tokenizer = JSON.parse(readFileSync(join(REPO_ROOT, 'public/models/gpt2-facts/tokenizer.json'), 'utf8')) as unknown;
+    const files = { name: 'x', model: readBytes(join(TESTDATA, 'generated/tiny-gpt2/model.onnx')), tokenizer };
+    expect(() => loadModel(files)).toThrow(/ids up to 1279, but the model's vocabulary has 1000 entries/);
   });
 
   it('reads family and dimensions from the graph when config.json is missing', () => {
