@@ -1,26 +1,12 @@
 // The CLI contract: `patchbay run` prints original/intervened top-k (and full logits on request), `patchbay models`
 // lists bundled models, and errors exit non-zero with one line on stderr.
 import { describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { REPO_ROOT, bundledIds } from '../engine/load/node-resolver.js';
+import { bundledIds } from '../engine/load/node-resolver.js';
 import { TESTDATA, fixtureReference, maxAbsDiff } from '../engine/test-support/fixtures.js';
-
-const run = promisify(execFile);
-const CLI = join(REPO_ROOT, 'bin/patchbay.js');
-
-async function patchbay(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run('node', [CLI, ...args], { cwd: REPO_ROOT });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+import { patchbay } from './test-support.js';
 
 describe('patchbay run', () => {
   const dir = mkdtempSync(join(tmpdir(), 'patchbay-cli-'));

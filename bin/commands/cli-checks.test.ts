@@ -1,29 +1,16 @@
 // The CLI refuses bad arguments before doing any work, with a coded one-line error: malformed --memory-mb, output
 // files in missing folders (--out, --save-noise), a corrupted run beyond the memory budget (--samples 100000), a
 // prompt longer than the model's context. The checks run before the model opens or the trace starts.
-import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../../engine/load/node-resolver.js';
 import { checkOutputPath } from './output-path.js';
 import { traceOptions } from './trace.js';
+import { patchbay } from '../test-support.js';
 
-const exec = promisify(execFile);
 const FLAGS = { model: 'gpt2-facts', samples: '10', noise: 's3', noiseSubject: [], window: '10', kinds: 'resid', seed: '1', strategy: 'auto', threads: '1', runtime: 'native' };
 const PROMPT = ['--model', 'gpt2-facts', '--prompt', 'The Eiffel Tower is located in the city of', '--subject', 'Eiffel Tower'];
-
-async function patchbay(args: string[]): Promise<{ code: number; stderr: string }> {
-  try {
-    const { stderr } = await exec('node', ['bin/patchbay.js', ...args], { cwd: REPO_ROOT, maxBuffer: 1 << 26 });
-    return { code: 0, stderr };
-  } catch (e) {
-    const err = e as { code: number; stderr: string };
-    return { code: err.code, stderr: err.stderr };
-  }
-}
 
 describe('patchbay argument and path checks', () => {
   const missing = join(mkdtempSync(join(tmpdir(), 'patchbay-cli-')), 'no-such-folder');

@@ -1,24 +1,10 @@
 // `patchbay das` end to end: the real CLI in a child process on the bundled Pythia-style model (a few pairs, a few
 // steps), the result JSON of the contract, saved interventions, and coded errors for bad input.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../../engine/load/node-resolver.js';
-
-const run = promisify(execFile);
-
-async function patchbay(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run('node', ['bin/patchbay.js', ...args], { cwd: REPO_ROOT, maxBuffer: 1 << 26 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+import { patchbay } from '../test-support.js';
 
 const pair = (b: string, s: string, bl: string, sl: string) => ({ base: `${b} walked because`, source: `${s} walked because`, base_label: bl, source_label: sl });
 const PAIRS = [

@@ -1,26 +1,14 @@
 // The `patchbay generate` contract: --json prints {prompt_ids, original: {ids, text}, intervened: {ids, text}} with
 // the generated tokens only, from --steer or --experiment; errors are one line with a code. (Token-level
 // correctness is tested in engine/experiments/generate.test.ts; each CLI call here costs a process start.)
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TESTDATA, fixtureReference } from '../../engine/test-support/fixtures.js';
-import { main } from '../cli.js';
+import { patchbayInProcess as patchbay } from '../test-support.js';
 
 /** Runs the CLI in this process (bin/cli.test.ts covers the real process entry), capturing stdout and stderr. */
-async function patchbay(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const captured = { stdout: '', stderr: '' };
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((s) => { captured.stdout += String(s); return true; });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((s) => { captured.stderr += String(s); return true; });
-  try {
-    const code = await main(args);
-    return { code, ...captured };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
 
 describe('patchbay generate', () => {
   const dir = mkdtempSync(join(tmpdir(), 'patchbay-generate-'));

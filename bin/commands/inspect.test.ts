@@ -1,10 +1,10 @@
 // `patchbay inspect`: the site table is right for every export variant (head-level sites found where attention is
 // not fused, everything found in these exports), unavailable sites come with their reason for a fused graph, and
 // a relative model path needs no leading "./".
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { main } from '../cli.js';
+import { patchbayInProcess } from '../test-support.js';
 import { REPO_ROOT } from '../../engine/load/node-resolver.js';
 import { TESTDATA } from '../../engine/test-support/fixtures.js';
 
@@ -18,16 +18,9 @@ interface Inspection {
 }
 
 async function inspect(...args: string[]): Promise<{ code: number; out: string }> {
-  let out = '';
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((s) => { out += String(s); return true; });
-  try {
-    return { code: await main(['inspect', ...args]), out };
-  } finally {
-    spy.mockRestore();
-  }
+  const r = await patchbayInProcess(['inspect', ...args]);
+  return { code: r.code, out: r.stdout };
 }
-
-afterEach(() => vi.restoreAllMocks());
 
 describe('patchbay inspect', () => {
   it.each(readdirSync(VARIANTS).sort())('%s: every site found, head-level ones included', async (variant) => {

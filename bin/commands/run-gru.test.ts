@@ -1,22 +1,10 @@
 // `patchbay run` on a recurrent network: a GRU experiment document (symbol sequences, unit t) prints the top-k
 // output at every step for the original and the intervened run.
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../cli.js';
-
-async function patchbay(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const captured = { stdout: '', stderr: '' };
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((s) => { captured.stdout += String(s); return true; });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((s) => { captured.stderr += String(s); return true; });
-  try {
-    return { code: await main(args), ...captured };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
+import { patchbayInProcess as patchbay } from '../test-support.js';
 
 describe('patchbay run on a GRU', () => {
   it('prints original.steps and intervened.steps; the state patch at t = 2 carries to every later step', async () => {

@@ -1,26 +1,13 @@
 // `patchbay sweep` end to end: the real CLI in a child process (a sweep document with a flag over it) against the
 // engine's patchingSweep in this process; and its coded errors.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { bundledIds, nodeResolver, REPO_ROOT } from '../../engine/load/node-resolver.js';
+import { bundledIds, nodeResolver } from '../../engine/load/node-resolver.js';
 import { openModel } from '../../engine/load/open-model.js';
 import { patchingSweep } from '../../engine/experiments/sweep.js';
-
-const run = promisify(execFile);
-
-async function patchbay(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run('node', ['bin/patchbay.js', ...args], { cwd: REPO_ROOT, maxBuffer: 1 << 26 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+import { patchbay } from '../test-support.js';
 
 describe('patchbay sweep', () => {
   it('writes the sweep grid the engine computes (document + flags)', async () => {

@@ -1,24 +1,12 @@
 // `patchbay trace` end to end: the real CLI in a child process, on a bundled model and on a tokenizer-less fixture.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../engine/load/node-resolver.js';
+import { patchbay } from '../test-support.js';
 
-const run = promisify(execFile);
 const FIXTURE = join(REPO_ROOT, '../shared/testdata/onnx-real/generated/tiny-gpt2/model.onnx');
-
-async function patchbay(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run('node', ['bin/patchbay.js', ...args], { cwd: REPO_ROOT, maxBuffer: 1 << 26 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 describe('patchbay trace', () => {
   it('writes the trace JSON for a text prompt on a bundled model', async () => {
