@@ -18,6 +18,10 @@ import { compileStages } from '../../engine/compile/staged-graphs';
 
 type Progress<T> = (p: T) => void;
 
+/** onnxruntime-web keeps a session's weights in its wasm memory (4 GB at most, activations included): larger models
+ *  are refused before their download, with the alternatives named. */
+const BROWSER_MAX_MODEL_BYTES = 3 * 2 ** 30;
+
 /** Models up to this size get their trace stages compiled in the background when they open (the bundled ones). */
 const PREWARM_BYTES = 64 * 2 ** 20;
 
@@ -108,7 +112,7 @@ export class EngineService {
         await this.ensureConfigured();
         const { access, modelFile, variant } = this.access(req);
         const report = throttle(onProgress);
-        const files = await fetchModelFiles(access, req.kind === 'bundled' ? req.id : req.name, { modelFile, variant, onProgress: report, signal });
+        const files = await fetchModelFiles(access, req.kind === 'bundled' ? req.id : req.name, { modelFile, variant, onProgress: report, signal, maxBytes: BROWSER_MAX_MODEL_BYTES });
         report({ status: 'stage', message: 'reading the graph and finding hook sites' });
         const loaded = loadModel(files);
         if (signal.aborted) throw new PatchbayError('ABORTED', 'loading was cancelled');

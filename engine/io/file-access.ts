@@ -3,7 +3,7 @@
 // events, summed per file by the caller.
 
 export type LoadProgress =
-  | { status: 'initiate'; file: string }
+  | { status: 'initiate'; file: string; total?: number }
   | { status: 'progress'; file: string; loaded: number; total?: number }
   | { status: 'done'; file: string; bytes: number };
 

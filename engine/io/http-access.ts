@@ -27,7 +27,7 @@ export function httpAccess(baseUrl: string, fetchImpl: typeof fetch = fetch): Fi
 
 async function readBody(res: Response, file: string, onProgress?: (p: LoadProgress) => void): Promise<Uint8Array> {
   const total = Number(res.headers.get('content-length')) || undefined;
-  onProgress?.({ status: 'initiate', file });
+  onProgress?.({ status: 'initiate', file, total }); // before any allocation: a size guard may refuse here
   if (!res.body) {
     const bytes = new Uint8Array(await res.arrayBuffer());
     onProgress?.({ status: 'done', file, bytes: bytes.length });

@@ -18,7 +18,8 @@ import { forward } from '../run/forward.js';
 import { decodeModel } from '../onnx/model-file.js';
 import { ModelProtoType } from '../onnx/onnx-schema.js';
 import { configureRuntime } from '../runtime/ort-runtime.js';
-import type { LoadProgress } from '../io/file-access.js';
+import { memoryAccess, type LoadProgress } from '../io/file-access.js';
+import { fetchModelFiles } from '../model/fetch-model-files.js';
 import { PatchbayError } from '../errors.js';
 import { siteId, slotValueNames } from '../sites/site-id.js';
 import { graphCache } from '../compile/graph-cache.js';
@@ -145,6 +146,27 @@ describe('graphs that are not plain exports', () => {
     expect(load('generated/tiny-gpt2/model.onnx', { model_type: 'llama' })).toThrow(/model_type "llama"/);
     expect(() => loadModel({ name: 'x', model: new TextEncoder().encode('{"not": "onnx"}') })).toThrow(PatchbayError);
     await expect(openModel('/nonexistent/folder', nodeResolver)).rejects.toThrow(/no such file or folder/);
+  });
+
+  it('refuses a model larger than the host holds, before downloading it', async () => {
+    const bytes = readBytes(join(GPT2, 'model.onnx'));
+    const dropped = memoryAccess(new Map([['model.onnx', bytes]]));
+    await expect(fetchModelFiles(dropped, 'x', { modelFile: 'model.onnx', maxBytes: 100_000 })).rejects.toMatchObject({ code: 'MODEL_TOO_LARGE' });
+    let served = 0;
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-length': bytes.length });
+      served += 1;
+      res.end(Buffer.from(bytes));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/m/model.onnx`;
+      await expect(openModel(url, nodeResolver, { maxBytes: 100_000 })).rejects.toThrow(/come to 0\.00 GB or more .* at most 0\.00 GB/);
+      expect(served).toBe(1); // one response started; its body was never read into a buffer of its announced size
+      expect(await fetchModelFiles(dropped, 'x', { modelFile: 'model.onnx', maxBytes: 10_000_000 })).toMatchObject({ name: 'x' });
+    } finally {
+      server.close();
+    }
   });
 
   it('refuses a tokenizer that does not fit the vocabulary', () => {

@@ -15,11 +15,13 @@ export interface OpenOptions {
   variant?: ModelVariant;
   onProgress?: (p: LoadProgress) => void;
   signal?: AbortSignal;
+  /** See FetchOptions.maxBytes. */
+  maxBytes?: number;
 }
 
 export async function openModel(reference: string, resolve: AccessResolver, opts: OpenOptions = {}): Promise<LoadedModel> {
   const ref = parseModelRef(reference, opts.bundledIds, opts.localPathExists);
   const { access, modelFile } = await resolve(ref);
-  const files = await fetchModelFiles(access, reference, { modelFile, variant: opts.variant, onProgress: opts.onProgress, signal: opts.signal });
+  const files = await fetchModelFiles(access, reference, { modelFile, variant: opts.variant, onProgress: opts.onProgress, signal: opts.signal, maxBytes: opts.maxBytes });
   return loadModel(files);
 }

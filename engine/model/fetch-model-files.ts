@@ -12,6 +12,9 @@ export interface FetchOptions {
   variant?: ModelVariant;
   onProgress?: (p: LoadProgress) => void;
   signal?: AbortSignal;
+  /** The most this host can hold (all files together): a browser tab's wasm memory. Refused as soon as a
+   *  download announces more, before the bytes are fetched. */
+  maxBytes?: number;
 }
 
 export function modelFileCandidates(variant: ModelVariant = 'fp32'): string[] {
@@ -19,8 +22,11 @@ export function modelFileCandidates(variant: ModelVariant = 'fp32'): string[] {
   return [`onnx/model${s}.onnx`, `model${s}.onnx`, `onnx/decoder_model_merged${s}.onnx`, `decoder_model_merged${s}.onnx`];
 }
 
-export async function fetchModelFiles(access: FileAccess, name: string, opts: FetchOptions = {}): Promise<ModelFiles> {
-  const io = { onProgress: opts.onProgress, signal: opts.signal };
+export async function fetchModelFiles(files: FileAccess, name: string, opts: FetchOptions = {}): Promise<ModelFiles> {
+  const guard = sizeGuard(opts.maxBytes);
+  // Accesses without progress events (dropped files) are counted when their bytes arrive.
+  const access: FileAccess = { describe: files.describe, read: async (p, o) => guard.count(p, await files.read(p, o)) };
+  const io = { onProgress: (p: LoadProgress) => { guard.see(p); opts.onProgress?.(p); }, signal: opts.signal };
   const candidates = opts.modelFile ? [opts.modelFile] : modelFileCandidates(opts.variant);
   let modelPath: string | undefined;
   let model: Uint8Array | undefined;
@@ -68,4 +74,32 @@ function parseJson(bytes: Uint8Array, where: string): unknown {
   } catch (e) {
     throw new PatchbayError('MODEL_NOT_FOUND', `${where} is not valid JSON: ${(e as Error).message}`);
   }
+}
+
+function sizeGuard(maxBytes: number | undefined) {
+  const sizes = new Map<string, number>();
+  const check = (file: string, bytes: number) => {
+    sizes.set(file, Math.max(sizes.get(file) ?? 0, bytes));
+    const total = [...sizes.values()].reduce((a, b) => a + b, 0);
+    if (maxBytes !== undefined && total > maxBytes) {
+      throw new PatchbayError('MODEL_TOO_LARGE',
+        `the model's files come to ${gigabytes(total)} GB or more (${file} alone ${gigabytes(bytes)} GB); this host holds at most ` +
+        `${gigabytes(maxBytes)} GB (a browser tab's onnxruntime lives in 4 GB of wasm memory): open a quantized variant ` +
+        '(model_quantized, model_q4), or run the model with the patchbay CLI or an exported pyvene / nnsight script');
+    }
+  };
+  return {
+    see(p: LoadProgress): void {
+      const n = p.status === 'done' ? p.bytes : p.total;
+      if (n !== undefined) check(p.file, n);
+    },
+    count(file: string, bytes: Uint8Array | undefined): Uint8Array | undefined {
+      if (bytes) check(file, bytes.byteLength);
+      return bytes;
+    },
+  };
+}
+
+function gigabytes(n: number): string {
+  return (n / 2 ** 30).toFixed(2);
 }
