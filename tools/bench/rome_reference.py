@@ -19,6 +19,12 @@ import time
 import torch
 
 
+def linear_weights(graph, keys):
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scaleout"))
+    from onnx_to_torch import onnx_weights  # the scale-out converter's mapping, one implementation
+    return onnx_weights(graph, keys)
+
+
 def load_model(onnx_path):
     """Builds the Hugging Face model described by config.json and fills its parameters from the ONNX initializers
     (torch exports merge equal tensors; the duplicates survive as Identity outputs named after the parameter)."""
@@ -31,8 +37,8 @@ def load_model(onnx_path):
         root = os.path.dirname(root)
     config = AutoConfig.from_pretrained(root)
     config._attn_implementation = "eager"
-    with torch.device("meta"):
-        model = AutoModelForCausalLM.from_config(config)
+    # On the CPU, not the meta device: GPT-NeoX's rotary tables are buffers computed at construction, not weights.
+    model = AutoModelForCausalLM.from_config(config)
     proto = onnx.load(onnx_path)
     tensors = {t.name: t for t in proto.graph.initializer}
     for node in proto.graph.node:
@@ -48,7 +54,12 @@ def load_model(onnx_path):
         if t is None and name == "lm_head.weight" and getattr(config, "tie_word_embeddings", False):
             continue
         if t is None:
-            raise SystemExit(f"rome_reference: parameter {name} not found among the ONNX initializers")
+            # nn.Linear weights exported transposed under generated names (GPT-NeoX): found by their MatMul's scope.
+            linear = linear_weights(proto.graph, set(model.state_dict()))
+            if name not in linear:
+                raise SystemExit(f"rome_reference: parameter {name} not found among the ONNX initializers")
+            state[name] = torch.from_numpy(linear[name].copy()).reshape(p.shape)
+            continue
         state[name] = torch.from_numpy(numpy_helper.to_array(t).copy()).reshape(p.shape)
     model.load_state_dict(state, strict=False, assign=True)
     if getattr(config, "tie_word_embeddings", False) and hasattr(model, "transformer"):

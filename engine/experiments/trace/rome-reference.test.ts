@@ -1,10 +1,10 @@
 // The causal trace against an independent reference: ROME's procedure in plain PyTorch (tools/bench/rome_reference.py:
-// one forward pass per cell, hooks that add the noise and copy clean states), run on the same bundled gpt2-facts
-// weights with the same explicit noise (3 samples, window 4). Committed in testdata/: the spec (ids, subject, answer,
-// noise) and PyTorch's grids. Tolerance 1e-4 on probabilities (fp32 on both sides).
-// Regenerate (from the repo root, /work/venv/bin/python or any Python with torch, transformers, onnx):
-//   python3 tools/bench/rome_reference.py engine/experiments/trace/testdata/rome-gpt2-facts.spec.json \
-//     engine/experiments/trace/testdata/rome-gpt2-facts.reference.json
+// one forward pass per cell, hooks that add the noise and copy clean states), run on the same bundled gpt2-facts and
+// pythia-facts weights with the same explicit noise (3 samples, window 4). Committed in testdata/: the spec (ids,
+// subject, answer, noise) and PyTorch's grids. Tolerance 1e-4 on probabilities (fp32 on both sides).
+// Regenerate (from the repo root, any Python with torch, transformers, onnx), for ID gpt2-facts or pythia-facts:
+//   python3 tools/bench/rome_reference.py engine/experiments/trace/testdata/rome-ID.spec.json \
+//     engine/experiments/trace/testdata/rome-ID.reference.json
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,13 +20,13 @@ interface Reference { scores: Record<TraceKind, number[][]>; low_score: number; 
 
 const read = <T>(name: string) => JSON.parse(readFileSync(join(import.meta.dirname, 'testdata', name), 'utf8')) as T;
 
-describe('causal trace vs ROME in PyTorch (gpt2-facts, explicit noise)', () => {
-  const spec = read<Spec>('rome-gpt2-facts.spec.json');
-  const ref = read<Reference>('rome-gpt2-facts.reference.json');
+describe.each(['gpt2-facts', 'pythia-facts'])('causal trace vs ROME in PyTorch (%s, explicit noise)', (id) => {
+  const spec = read<Spec>(`rome-${id}.spec.json`);
+  const ref = read<Reference>(`rome-${id}.reference.json`);
   let model: LoadedModel;
   beforeAll(async () => {
     configureRuntime({ provider: 'wasm', numThreads: 1, runtime: 'native' });
-    model = await openModel('gpt2-facts', nodeResolver, { bundledIds: bundledIds() });
+    model = await openModel(id, nodeResolver, { bundledIds: bundledIds() });
   });
   afterAll(async () => { await graphCache(model).clear(); });
 
