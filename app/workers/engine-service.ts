@@ -14,7 +14,6 @@ import type {
   ExecutionProvider, ModelSummary, OpenProgress, OpenRequest, Prediction, Result, RuntimeFacts, Tokenized,
 } from './protocol';
 import { graphCache } from '../../engine/compile/graph-cache';
-import { compileStages } from '../../engine/compile/staged-graphs';
 
 type Progress<T> = (p: T) => void;
 
@@ -22,8 +21,6 @@ type Progress<T> = (p: T) => void;
  *  are refused before their download, with the alternatives named. */
 const BROWSER_MAX_MODEL_BYTES = 3 * 2 ** 30;
 
-/** Models up to this size get their trace stages compiled in the background when they open (the bundled ones). */
-const PREWARM_BYTES = 64 * 2 ** 20;
 
 export function toResultError(e: unknown): Result<never> {
   if (e instanceof PatchbayError) return { ok: false, error: { code: e.code, message: e.message, path: e.path } };
@@ -122,21 +119,11 @@ export class EngineService {
           report({ status: 'stage', message: 'creating an onnxruntime session' });
           await graphCache(loaded).get([]);
           return this.summary();
-        }).finally(() => this.prewarm(loaded));
+        });
       } finally {
         this.done(id);
       }
     });
-  }
-
-  /** A small model's trace stages compile in the background right after it opens (behind the lock, so a trace
-   *  clicked meanwhile waits for them instead of compiling them again): the first trace then starts at once. */
-  private prewarm(model: LoadedModel): void {
-    if (model.info.bytes > PREWARM_BYTES || model !== this.model) return;
-    void this.sessions.run(async () => {
-      if (model !== this.model) return;
-      (await compileStages(model)).release();
-    }).catch(() => undefined); // a graph that cannot be cut is traced whole, compiled when traced
   }
 
   private access(req: OpenRequest): { access: FileAccess; modelFile?: string; variant?: ModelVariant } {
