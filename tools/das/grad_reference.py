@@ -1,7 +1,7 @@
 """PyTorch autograd reference values for Patchbay's generated backward graphs (engine/compile/backward).
 
-    /work/venv/bin/python tools/das/grad_reference.py      # writes engine/compile/backward/testdata/grad-reference.json
-    /work/venv/bin/python tools/das/grad_reference.py public/models/pythia-facts/onnx/model.onnx OUT.json   # any model
+    python3 tools/das/grad_reference.py      # writes engine/compile/backward/testdata/grad-reference.json
+    python3 tools/das/grad_reference.py public/models/pythia-facts/onnx/model.onnx OUT.json   # any model
 
 For each exporter-made fixture (../shared/testdata/onnx-real/generated/tiny-gpt2, tiny-gpt-neox) the Hugging Face model
 is rebuilt from config.json and filled with the ONNX file's own weights; then, with seeded random values,
