@@ -31,9 +31,10 @@ test('an interchange intervention built by clicking matches the engine', async (
   await expect(strip.locator('.token-selected')).toHaveCount(1);
   await expect(page.getByTestId('source-strip').locator('.token-selected')).toHaveAttribute('data-pos', '6');
 
+  // The JSON view follows the builder one render later (an effect), so wait for it rather than read it once.
+  await expect.poll(async () => (await currentDoc(page)).unit_locations).toEqual({ 'sources->base': [[[[6]]], [[[6]]]] });
   const doc = await currentDoc(page);
   expect(doc.config).toMatchObject({ representations: [{ layer: 1, component: 'block_output', intervention_type: 'VanillaIntervention' }] });
-  expect(doc.unit_locations).toEqual({ 'sources->base': [[[[6]]], [[[6]]]] });
 
   await page.getByTestId('intervention-run').click();
   const table = page.getByTestId('next-token-table');
