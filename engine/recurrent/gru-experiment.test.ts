@@ -11,7 +11,7 @@ import { loadRecurrentModel } from './load-recurrent.js';
 import { parseGruExperiment } from './gru-document.js';
 import { runGruExperiment, type GruPrediction } from './gru-experiment.js';
 
-interface Ref { x: number[][][]; h0: number[][][]; logits: number[][][]; interventions: Record<string, { logits: number[][][]; source_x?: number[][][] }> }
+interface Ref { x: number[][][]; h0: number[][][]; logits: number[][][]; layer0_Y: number[][][]; layer1_Y: number[][][]; interventions: Record<string, { logits: number[][][]; source_x?: number[][][] }> }
 
 function open(dir: string, file: string) {
   configureRuntime({ provider: 'wasm', numThreads: 1 });
@@ -88,6 +88,27 @@ describe('GRU time-step interventions: bundled gru-recall', () => {
       unit_locations: { base: 2 }, options: { full_logits: true },
     }));
     expect(Math.max(...stepDiffs(logits(r.intervened), ref.interventions.zero_layer0_output_at_t2_only!.logits[0]!))).toBeLessThan(1e-4);
+  });
+
+  it('states: every layer\'s original state equals PyTorch\'s Y (1e-4); a state patch writes the source\'s state at t and changes later steps; output-only changes only Y[t]', async () => {
+    const doc = (component: string, intervention_type = 'VanillaIntervention') => parseGruExperiment({
+      base: '3 1 5 0 7 2 6 4', sources: ['6 4 2 7 1 0 3 5'], config: { representations: [{ layer: 1, component, intervention_type }] },
+      unit_locations: { 'sources->base': 2 },
+    });
+    const state = await runGruExperiment(model, doc('block_output'), { states: true });
+    const states = state.states!;
+    expect(states.map((s) => s.layer)).toEqual([0, 1]);
+    expect(maxAbsDiff(states[0]!.original.flat(), ref.layer0_Y[0]!.flat())).toBeLessThan(1e-4);
+    expect(maxAbsDiff(states[1]!.original.flat(), ref.layer1_Y[0]!.flat())).toBeLessThan(1e-4);
+    const src = await runGruExperiment(model, parseGruExperiment({ base: '6 4 2 7 1 0 3 5', config: { representations: [{ layer: 0, component: 'block_output', intervention_type: 'ZeroIntervention' }] }, unit_locations: { base: 0 } }), { states: true });
+    expect(maxAbsDiff(states[1]!.intervened[2]!, src.states![1]!.original[2]!)).toBeLessThan(1e-6);
+    const changed = (s: { original: number[][]; intervened: number[][] }) => s.original.map((row, t) => maxAbsDiff(row, s.intervened[t]!) > 1e-6);
+    expect(changed(states[0]!)).toEqual(Array(8).fill(false));
+    expect(changed(states[1]!)).toEqual([false, false, true, true, true, true, true, true]);
+    const out = await runGruExperiment(model, doc('layer_output', 'ZeroIntervention'), { states: true });
+    expect(changed(out.states![1]!)).toEqual([false, false, true, false, false, false, false, false]);
+    expect(out.states![1]!.intervened[2]!.every((v) => v === 0)).toBe(true);
+    expect(out.intervened.prediction.filter((p, t) => p !== out.original.prediction[t]).length).toBeLessThanOrEqual(1);
   });
 
   it('fails with codes: a state after the last step, a bad symbol, a layer out of range', async () => {

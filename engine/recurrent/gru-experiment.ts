@@ -10,12 +10,15 @@ import type { InterventionType } from '../interventions/intervention-type.js';
 import { normalizeUnitLocations } from '../experiment/unit-locations.js';
 import { topK, type TokenProb } from '../experiment/top-k.js';
 import { gruTensors, type GruExperiment, type GruTensors } from './gru-document.js';
-import { gruSlotNames, gruValueName, type GruSlotSpec } from './gru-slots.js';
+import { gruSlotNames, gruSlottedName, gruValueName, type GruSlotSpec } from './gru-slots.js';
 import { recurrentSession, type RecurrentModel } from './load-recurrent.js';
 
 export interface StepPrediction { t: number; top_k: TokenProb[]; logits?: number[] }
 export interface GruPrediction { prediction: number[]; steps: StepPrediction[] }
-export interface GruExperimentResult { original: GruPrediction; intervened: GruPrediction }
+/** One layer's state h_t at every step as the layers above (or the head) read it — Y after any output slot —
+ *  [steps][hidden], for the original and the intervened row. */
+export interface GruLayerStates { layer: number; original: number[][]; intervened: number[][] }
+export interface GruExperimentResult { original: GruPrediction; intervened: GruPrediction; states?: GruLayerStates[] }
 
 interface Planned {
   index: number;
@@ -30,7 +33,8 @@ interface Planned {
   constant: Float32Array | null;
 }
 
-export async function runGruExperiment(model: RecurrentModel, doc: GruExperiment, io: { signal?: AbortSignal } = {}): Promise<GruExperimentResult> {
+/** `states: true` also returns every layer's state at every step, original and intervened. */
+export async function runGruExperiment(model: RecurrentModel, doc: GruExperiment, io: { signal?: AbortSignal; states?: boolean } = {}): Promise<GruExperimentResult> {
   const { nLayers, hidden, inputSize } = model.info.dims;
   const base = gruTensors(doc.base, inputSize, nLayers, hidden, 'base');
   const sources = doc.sources.map((s, i) => gruTensors(s, inputSize, nLayers, hidden, `sources[${i}]`));
@@ -50,9 +54,18 @@ export async function runGruExperiment(model: RecurrentModel, doc: GruExperiment
   throwIfAborted(io.signal);
   const session = await recurrentSession(model, spec);
   const feeds = { ...inputFeeds(model, [base, base]), ...slotFeeds(model, plan, spec, base.steps, collected, doc.options.seed) };
-  const out = await session.run(feeds, [model.gru.output]);
+  const yNames = model.gru.layers.map((_, l) => (spec.outputs.has(l) ? gruSlottedName(l) : gruValueName(l)));
+  const out = await session.run(feeds, [model.gru.output, ...(io.states ? yNames : [])]);
   const logits = out[model.gru.output]!;
-  return { original: predictions(logits, 0, doc), intervened: predictions(logits, 1, doc) };
+  const result: GruExperimentResult = { original: predictions(logits, 0, doc), intervened: predictions(logits, 1, doc) };
+  if (io.states) result.states = yNames.map((name, layer) => ({ layer, original: stateRows(out[name]!, 0), intervened: stateRows(out[name]!, 1) }));
+  return result;
+}
+
+/** Y [S, 1, B, H] → row b's [S][H]. */
+function stateRows(y: FloatTensor, b: number): number[][] {
+  const [S, , B, H] = y.dims as [number, number, number, number];
+  return Array.from({ length: S }, (_, t) => Array.from(y.data.subarray((t * B + b) * H, (t * B + b + 1) * H)));
 }
 
 function planGru(model: RecurrentModel, doc: GruExperiment, base: GruTensors, sources: GruTensors[]): Planned[] {

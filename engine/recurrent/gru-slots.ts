@@ -28,6 +28,11 @@ export function gruValueName(layer: number): string {
   return `patchbay.L${layer}.Y`;
 }
 
+/** The graph output holding layer `layer`'s Y after its output slot (only where the layer has one). */
+export function gruSlottedName(layer: number): string {
+  return `patchbay.L${layer}.Y_slotted`;
+}
+
 export function gruSlotsKey(spec: GruSlotSpec): string {
   const splits = [...spec.splits].sort((a, b) => a[0] - b[0]).map(([l, ts]) => `${l}@${[...ts].sort((a, b) => a - b).join('.')}`);
   return `${splits.join(',')}|${[...spec.outputs].sort((a, b) => a - b).join(',')}`;
@@ -50,7 +55,11 @@ export function instrumentGru(proto: ModelProto, gru: GruStructure, spec: GruSlo
     else splitNode(nodes, consts, inputs, n, layer, ts, yRaw);
     nodes.push(op('Identity', [yRaw], [gruValueName(layer)], `patchbay/L${layer}/collect`));
     outputs.push(gruValueName(layer));
-    if (hasOutputSlot) affine(nodes, inputs, yRaw, y, gruSlotNames(layer), `patchbay/L${layer}/output`);
+    if (hasOutputSlot) {
+      affine(nodes, inputs, yRaw, y, gruSlotNames(layer), `patchbay/L${layer}/output`);
+      nodes.push(op('Identity', [y], [gruSlottedName(layer)], `patchbay/L${layer}/collect_slotted`));
+      outputs.push(gruSlottedName(layer));
+    }
   }
   const graph: Graph = {
     ...g,
