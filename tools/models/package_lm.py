@@ -533,6 +533,7 @@ def package(family, mid, out_root=None):
     d_mlp = cfg.n_inner if family == "gpt2" and cfg.n_inner else (4 * d if family == "gpt2" else
                                                                    cfg.intermediate_size)
     acc = {TASK_NAMES[k]: round(v, 4) for k, v in stats["accuracy"].items()}
+    import kb
     manifest = {
         "format": 1,
         "id": mid,
@@ -548,6 +549,8 @@ def package(family, mid, out_root=None):
                   "vocab": cfg.vocab_size, "context": 128, "params": n_params,
                   "bytes": os.path.getsize(onnx_path)},
         "training": {"steps": stats["steps"], "seconds": stats["seconds"], "accuracy": acc},
+        # the gender case study's names (tools/das/pronoun_pairs.py, the app's Probe vs DAS view)
+        "name_lists": {"male": kb.MALE, "female": kb.FEMALE},
         "presets": {
             "traces": [{k: t[k] for k in ("name", "prompt", "subject", "answer")} for t in traces],
             "patching": [{k: v for k, v in p.items() if k != "task"} for p in
