@@ -40,8 +40,8 @@ export interface LoadedModel {
   tokenizer?: TextTokenizer;
 }
 
-export function loadModel(files: ModelFiles): LoadedModel {
-  const decoded = decodeModel(files.model, files.externalFiles);
+/** `decoded`: the files' graph when the caller decoded it already (openAnyModel looks for GRU nodes first). */
+export function loadModel(files: ModelFiles, decoded: DecodedModel = decodeModel(files.model, files.externalFiles)): LoadedModel {
   const lifted = flattenMergedDecoder(decoded.proto);
   const unfused = unfuseSkipNorms(lifted);
   const proto = splitSharedNorms(unfused, new GraphIndex(unfused.graph));

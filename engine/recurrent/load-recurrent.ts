@@ -39,7 +39,7 @@ export function loadRecurrentModel(files: ModelFiles, decoded = decodeModel(file
 /** A transformer decoder or, when the graph has GRU nodes, a recurrent network. */
 export function loadAnyModel(files: ModelFiles): LoadedModel | RecurrentModel {
   const decoded = decodeModel(files.model, files.externalFiles);
-  return isRecurrentGraph(decoded.proto.graph) ? loadRecurrentModel(files, decoded) : loadModel(files);
+  return isRecurrentGraph(decoded.proto.graph) ? loadRecurrentModel(files, decoded) : loadModel(files, decoded);
 }
 
 export async function openAnyModel(reference: string, resolve: AccessResolver, opts: OpenOptions = {}): Promise<LoadedModel | RecurrentModel> {
