@@ -1,9 +1,9 @@
 // Attribution patching on the GPT-2 fixture: the estimate is the directional derivative of log p(answer) along
 // (clean − corrupted) at each cell (checked by central differences with a mask of ±ε), it is zero where clean and
-// corrupted activations agree, and the exact sweep is zero there too.
+// corrupted activations agree, and the exact sweep is zero there too; exactCells (verify chosen cells) matches it.
 import { describe, expect, it } from 'vitest';
 import { loadFixture } from '../test-support/fixtures.js';
-import { attributionPatching, patchSweep, pearson } from './attribution.js';
+import { attributionPatching, exactCells, patchSweep, pearson } from './attribution.js';
 import { collectSites } from './das.js';
 
 describe('attribution patching', () => {
@@ -33,6 +33,12 @@ describe('attribution patching', () => {
     expect(checked).toBeGreaterThan(3);
     expect(r.corrupt_logprob).toBeCloseTo(plus.corrupt, 4);
     expect(r.correlation).toBeCloseTo(pearson(r.estimate.flat(), r.exact!.flat()), 12);
+    // verifying chosen cells exactly (one batched pass over just those cells) gives the sweep's numbers
+    const chosen = [{ layer: layers - 1, position: 3 }, { layer: 0, position: 1 }, { layer: 0, position: 3 }];
+    const verified = await exactCells(model, clean, corrupt, answer, 'block_output', chosen);
+    chosen.forEach((c, i) => expect(Math.abs(verified[i]! - r.exact![c.layer]![c.position]!), `L${c.layer} pos ${c.position}`).toBeLessThan(1e-4));
+    expect(verified.some((x) => Math.abs(x) > 1e-3)).toBe(true);
+    await expect(exactCells(model, clean, corrupt, answer, 'block_output', [{ layer: 0, position: 9 }])).rejects.toThrow(/position 9 is outside the prompt's 5 tokens/);
   });
 
   it('pearson: 1 for proportional series, −1 for reversed', () => {

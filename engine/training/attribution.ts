@@ -12,7 +12,7 @@ import { forward } from '../run/forward.js';
 import type { FloatTensor } from '../runtime/tensor.js';
 import { PatchbayError, throwIfAborted } from '../errors.js';
 import { collectSites } from './das.js';
-import { compileGradGraph, runGrad } from './grad-graph.js';
+import { cachedGradGraph, runGrad } from './grad-graph.js';
 
 export interface AttributionOptions {
   component?: Component;
@@ -53,14 +53,14 @@ export async function attributionPatching(model: LoadedModel, clean: number[], c
   }
   const wrt = layers.map((l) => slotValueNames(siteId({ layer: l, component })).delta);
   opts.onProgress?.({ phase: 'gradient' });
-  const gg = await compileGradGraph(model, specs, wrt, { ids: [corrupt], feeds });
+  const gg = await cachedGradGraph(model, specs, wrt, { ids: [corrupt], feeds });
   const weights: FloatTensor = { data: new Float32Array(seq * model.info.dims.vocabSize), dims: [1, seq, model.info.dims.vocabSize] };
   weights.data[(seq - 1) * model.info.dims.vocabSize + answer] = 1;
   let res;
   try {
     res = await runGrad(model, gg, { ids: [corrupt], feeds, weights, signal: opts.signal });
   } finally {
-    await gg.session.release();
+    gg.release();
   }
   // the loss is −log p(answer): its gradient is −∂ log p / ∂a
   const estimate = layers.map((l, li) => Array.from({ length: seq }, (_, p) => {
@@ -132,4 +132,51 @@ export function pearson(a: number[], b: number[]): number {
   let sab = 0, saa = 0, sbb = 0;
   for (let i = 0; i < n; i++) { sab += (a[i]! - ma) * (b[i]! - mb); saa += (a[i]! - ma) ** 2; sbb += (b[i]! - mb) ** 2; }
   return sab / Math.sqrt(saa * sbb);
+}
+
+/**
+ * The exact patch effect at chosen cells only ("verify the top cells"): the change of log p(answer) when the clean
+ * activation is written into the corrupted run at (layer, position), each cell one row of a single batched pass.
+ */
+export async function exactCells(model: LoadedModel, clean: number[], corrupt: number[], answer: number, component: Component,
+  cells: { layer: number; position: number }[], signal?: AbortSignal): Promise<number[]> {
+  if (cells.length === 0) return [];
+  if (clean.length !== corrupt.length) throw new PatchbayError('INPUT_INVALID', `clean and corrupted prompts must have the same number of tokens (${clean.length} vs ${corrupt.length})`);
+  const seq = clean.length;
+  for (const c of cells) {
+    if (c.layer < 0 || c.layer >= model.info.dims.nLayers) throw new PatchbayError('LAYER_OUT_OF_RANGE', `layer ${c.layer} requested; the model has ${model.info.dims.nLayers} layers (0–${model.info.dims.nLayers - 1})`);
+    if (c.position < 0 || c.position >= seq) throw new PatchbayError('LOCATION_OUT_OF_RANGE', `position ${c.position} is outside the prompt's ${seq} tokens`);
+  }
+  const layers = [...new Set(cells.map((c) => c.layer))].sort((a, b) => a - b);
+  const acts = await collectSites(model, [clean], layers, component, signal);
+  const d = acts[layers[0]!]!.dims[2]!;
+  const rows = cells.length + 1; // the cells, then the unpatched corrupted run
+  const feeds: Record<string, FloatTensor> = {};
+  for (const l of layers) {
+    const n = slotValueNames(siteId({ layer: l, component }));
+    const source = new Float32Array(rows * seq * d);
+    const m = new Float32Array(rows * seq);
+    cells.forEach((c, row) => {
+      if (c.layer !== l) return;
+      source.set(acts[l]!.data.subarray(0, seq * d), row * seq * d);
+      m[row * seq + c.position] = 1;
+    });
+    feeds[n.source] = { data: source, dims: [rows, seq, d] };
+    feeds[n.mask] = { data: m, dims: [rows, seq, 1] };
+  }
+  throwIfAborted(signal);
+  const graph = await graphCache(model).get(layers.map((layer) => ({ site: { layer, component }, kind: 'affine' })));
+  const out = await forward(model, graph, { ids: new Array<number[]>(rows).fill(corrupt), feeds, logits: 'last', signal });
+  const v = model.info.dims.vocabSize;
+  const logp = (row: number) => logSoftmaxAt(out.logits!.data.subarray(row * v, (row + 1) * v), answer);
+  const base = logp(rows - 1);
+  return cells.map((_, row) => logp(row) - base);
+}
+
+function logSoftmaxAt(z: Float32Array, i: number): number {
+  let m = -Infinity;
+  for (const x of z) m = Math.max(m, x);
+  let s = 0;
+  for (const x of z) s += Math.exp(x - m);
+  return z[i]! - m - Math.log(s);
 }

@@ -4,7 +4,8 @@
 //   PAIRS.json: [{"base": TEXT, "source": TEXT, "base_label": TOKEN, "source_label": TOKEN}, …]  (docs/das.md)
 import type { LoadedModel } from '../load/load-model.js';
 import type { Component } from '../sites/components.js';
-import { PatchbayError, throwIfAborted } from '../errors.js';
+import { PatchbayError } from '../errors.js';
+import { checkpoint } from '../util/yield.js';
 import { collectSites, evaluateIia, featureSize, shuffled, trainDas, type DasCell, type DasPair, type DasProgress, type TrainedCell } from './das.js';
 import { seededRandom } from './linalg.js';
 import { probeWithControl, type ProbeData } from './probe.js';
@@ -139,10 +140,12 @@ async function probeCells(model: LoadedModel, cells: DasCell[], component: Compo
   const xTrain = await gather(train);
   const xTest = await gather(test);
   const y = (pairs: DasPair[]) => pairs.map((p) => classes.indexOf(p.baseLabel));
-  return cells.map((_, k): { accuracy: number; control: number } => {
-    throwIfAborted(signal);
+  const out: { accuracy: number; control: number }[] = [];
+  for (let k = 0; k < cells.length; k++) {
+    await checkpoint(signal); // probes train in TypeScript: let a Cancel in between cells
     const tr: ProbeData = { x: xTrain[k]!, y: y(train), d };
     const te: ProbeData = { x: xTest[k]!, y: y(test), d };
-    return probeWithControl(tr, te, Math.max(2, classes.length), { seed });
-  });
+    out.push(probeWithControl(tr, te, Math.max(2, classes.length), { seed }));
+  }
+  return out;
 }

@@ -11,11 +11,12 @@ import type { SlotSpec } from '../compile/instrument.js';
 import { graphCache } from '../compile/graph-cache.js';
 import { forward } from '../run/forward.js';
 import type { FloatTensor } from '../runtime/tensor.js';
-import { PatchbayError, throwIfAborted } from '../errors.js';
+import { PatchbayError } from '../errors.js';
 import { Adam } from './adam.js';
 import { seededRandom } from './linalg.js';
 import { parametrization, projectionOf, type TrainableType } from './parametrizations.js';
-import { compileGradGraph, runGrad } from './grad-graph.js';
+import { cachedGradGraph, runGrad } from './grad-graph.js';
+import { checkpoint } from '../util/yield.js';
 
 export interface DasPair { base: number[]; source: number[]; baseLabel: number; sourceLabel: number }
 /** A cell: a layer and a base token index (negative: from the end, −1 = each pair's last token). */
@@ -155,13 +156,13 @@ export async function trainDas(model: LoadedModel, cells: DasCell[], pairs: DasP
   const at0 = { step: 0, steps: o.steps };
   const example = { ids: new Array<number[]>(cells.length).fill(first[0]!.base), feeds: cellFeeds(cells, theta.map((t) => param.uv(t, at0)), [0], sources[0]!, o.component, { seq: first[0]!.base.length, d, r }) };
   const wrt = layers.flatMap((l) => { const p = projectionValueNames(siteId({ layer: l, component: o.component }), 0); return [p.u, p.vt]; });
-  const gg = await compileGradGraph(model, specsFor(layers, o.component), wrt, example);
+  const gg = await cachedGradGraph(model, specsFor(layers, o.component), wrt, example);
   const adams = theta.map((t) => new Adam(t.length, { lr: o.lr }));
   const losses = cells.map(() => [] as number[]);
   const sampler = batchSampler(groups.map((g) => g.length), k, rnd);
   try {
     for (let step = 0; step < o.steps; step++) {
-      throwIfAborted(o.signal);
+      await checkpoint(o.signal); // a turn for the event loop: a Cancel from the UI gets through between steps
       const at = { step, steps: o.steps };
       const { group, pick } = sampler();
       const pairsOf = groups[group]!;
@@ -181,7 +182,7 @@ export async function trainDas(model: LoadedModel, cells: DasCell[], pairs: DasP
       o.onProgress?.({ step: step + 1, steps: o.steps, loss: losses.map((l) => l[l.length - 1]!) });
     }
   } finally {
-    await gg.session.release();
+    gg.release();
   }
   return cells.map((cell, c) => {
     const e = param.export(theta[c]!, rnd);
@@ -224,6 +225,7 @@ export async function evaluateIia(model: LoadedModel, trained: TrainedCell[], pa
     const sources = await collectSites(model, group.map((p) => p.source), layers, component, signal);
     const dims = { seq: group[0]!.base.length, d: featureSize(model, component), r: proj[0]!.cols };
     for (let i = 0; i < group.length; i += chunk) {
+      await checkpoint(signal);
       const pick = Array.from({ length: Math.min(chunk, group.length - i) }, (_, j) => i + j);
       const feeds = cellFeeds(trained, proj, pick, sources, component, dims);
       const res = await forward(model, graph, { ids: trained.flatMap(() => pick.map((p) => group[p]!.base)), feeds, logits: 'last', signal });

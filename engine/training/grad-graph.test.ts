@@ -7,7 +7,8 @@ import { loadFixture, maxAbsDiff } from '../test-support/fixtures.js';
 import { projectionValueNames, slotValueNames } from '../sites/site-id.js';
 import type { FloatTensor } from '../runtime/tensor.js';
 import type { SlotSpec } from '../compile/instrument.js';
-import { compileGradGraph, lastTokenWeights, runGrad } from './grad-graph.js';
+import { cachedGradGraph, compileGradGraph, lastTokenWeights, runGrad } from './grad-graph.js';
+import { graphCache } from '../compile/graph-cache.js';
 import { crossEntropyLast, directionalCheck, seededRandom } from './test-support.js';
 
 interface Ref {
@@ -79,4 +80,24 @@ describe('backward graphs of the fixtures', () => {
       await gg.session.release();
     });
   }
+
+  it('tiny-gpt2: a cached backward graph gives the same gradients, and the second request builds nothing', async () => {
+    const ref = REF['tiny-gpt2']!;
+    const model = loadFixture('tiny-gpt2');
+    const feeds = feedsOf(ref);
+    const weights = lastTokenWeights(ref.ids.length, ref.ids[0]!.length, model.info.dims.vocabSize, ref.labels);
+    const first = await cachedGradGraph(model, SPECS, WRT, { ids: ref.ids, feeds });
+    const compiles = graphCache(model).stats.compiles;
+    const a = await runGrad(model, first, { ids: ref.ids, feeds, weights });
+    first.release();
+    const second = await cachedGradGraph(model, SPECS, WRT, { ids: ref.ids, feeds });
+    expect(second.session).toBe(first.session);
+    expect(graphCache(model).stats.compiles).toBe(compiles);
+    const b = await runGrad(model, second, { ids: ref.ids, feeds, weights });
+    second.release();
+    expect(b.loss).toBe(a.loss);
+    expect(Math.abs(a.loss - ref.loss)).toBeLessThan(1e-4);
+    expect(maxAbsDiff(b.grads[p0.u]!.data, ref.grad.U) / Math.max(...ref.grad.U.map(Math.abs))).toBeLessThan(1e-4);
+    await graphCache(model).clear();
+  });
 });

@@ -2,7 +2,8 @@
 // rank with one probe run, append the backward graph (compile/backward), and run it with slot feeds and loss
 // weights. Stage: compiled graph → runs (training).
 import type { LoadedModel } from '../load/load-model.js';
-import { instrument, type SlotSpec } from '../compile/instrument.js';
+import { instrument, slotsKey, type SlotSpec } from '../compile/instrument.js';
+import { graphCache } from '../compile/graph-cache.js';
 import { buildBackward, gradName, LOSS, LOSS_WEIGHTS } from '../compile/backward/backward.js';
 import type { ValueFact } from '../compile/backward/emitter.js';
 import { encodeForRuntime, type DecodedModel } from '../onnx/model-file.js';
@@ -53,6 +54,36 @@ export async function gradGraphOf(decoded: DecodedModel, forwardProto: ModelProt
   const session = await Session.create(encodeForRuntime(decoded, proto));
   const ranks = Object.fromEntries(wrt.map((w) => [w, facts.get(w)!.rank]));
   return { session, wrt, ranks, forwardProto };
+}
+
+/** Backward graphs per model, by slot set, trained inputs and feed ranks: plain data (the session lives in the
+ *  model's graph cache, within its byte budget, and goes when the cache is cleared). Building one costs a probe run
+ *  of the forward graph with every value fetched and two session creations: most of a training run's first step. */
+const backwardProtos = new WeakMap<LoadedModel, Map<string, Promise<{ proto: ModelProto; ranks: Record<string, number>; forwardProto: ModelProto }>>>();
+const MAX_BACKWARD_PROTOS = 8;
+
+/** compileGradGraph through the caches: a second training run or attribution on the same sites builds nothing. The
+ *  graph is pinned in the graph cache until `release()`; the caller must not release the session itself. */
+export async function cachedGradGraph(model: LoadedModel, specs: SlotSpec[], wrt: string[], example: Omit<GradRequest, 'weights'>): Promise<GradGraph & { release: () => void }> {
+  const ranks = Object.entries(example.feeds).map(([k, v]) => `${k}:${v.dims.length}`).sort().join(',');
+  const key = `${slotsKey(specs)}|${[...wrt].sort().join(',')}|${ranks}`;
+  let byKey = backwardProtos.get(model);
+  if (!byKey) backwardProtos.set(model, (byKey = new Map()));
+  let built = byKey.get(key);
+  if (!built) {
+    built = (async () => {
+      const forwardProto = instrument(model.decoded.proto, model.sites, model.info.dims, specs);
+      const facts = await probeFacts(model.decoded, forwardProto, (names) => bindFeeds(model, names, example.ids, example.feeds));
+      return { proto: buildBackward(forwardProto, { wrt }, facts), ranks: Object.fromEntries(wrt.map((w) => [w, facts.get(w)!.rank])), forwardProto };
+    })();
+    byKey.set(key, built);
+    built.catch(() => byKey.delete(key));
+    if (byKey.size > MAX_BACKWARD_PROTOS) byKey.delete(byKey.keys().next().value!);
+  }
+  const b = await built;
+  const cache = graphCache(model);
+  const graph = await cache.compiled(`backward|${key}`, [], () => b.proto, { pin: true });
+  return { session: graph.session, wrt, ranks: b.ranks, forwardProto: b.forwardProto, release: () => cache.unpin(graph) };
 }
 
 export async function runGrad(model: LoadedModel, gg: GradGraph, req: GradRequest): Promise<GradResult> {
