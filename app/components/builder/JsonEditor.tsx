@@ -4,17 +4,17 @@ import { useEffect, useRef, useState } from 'react';
 import type { ValidationIssue } from '../../../engine/experiment/experiment-schema';
 import { ExperimentSchema } from '../../../engine/experiment/experiment-schema';
 import { exportPyveneConfig } from '../../../engine/experiment/pyvene-config';
-import { exportPython } from '../../../engine/experiment/export-python';
 import { download } from '../heatmap/export';
+import { ExportPython } from '../results-import/ExportPython';
 import { importDocument } from './import-doc';
 import { compactJson } from './compact-json';
 
-/** The document in pyvene's terms: its saved config.json, or a runnable script for the PyTorch model. */
-function exportForPyvene(doc: Record<string, unknown>, as: 'config' | 'script'): string | null {
+/** The document as pyvene's saved config.json (the runnable scripts: ExportPython, from engine/export/). */
+function pyveneConfig(doc: Record<string, unknown>): string | null {
   const parsed = ExperimentSchema.safeParse(doc);
   if (!parsed.success) return null;
   try {
-    return as === 'config' ? JSON.stringify(exportPyveneConfig(parsed.data), null, 2) : exportPython(parsed.data);
+    return JSON.stringify(exportPyveneConfig(parsed.data), null, 2);
   } catch (e) {
     return `# ${(e as Error).message}\n`;
   }
@@ -84,10 +84,9 @@ export function JsonEditor({ doc, onApply }: { doc: Record<string, unknown>; onA
         <button type="button" className="btn btn-small" onClick={() => { const p = compactJson(doc); applied.current = p; setText(p); setErrors([]); }}>Format</button>
         <button type="button" className="btn btn-small" onClick={() => void navigator.clipboard?.writeText(text)}>Copy</button>
         <button type="button" className="btn btn-small" disabled={errors.length > 0} data-testid="export-pyvene-config"
-          onClick={() => { const t = exportForPyvene(doc, 'config'); if (t) download('config.json', t, 'application/json'); }}>pyvene config.json</button>
-        <button type="button" className="btn btn-small" disabled={errors.length > 0} data-testid="export-python"
-          onClick={() => { const t = exportForPyvene(doc, 'script'); if (t) download('experiment.py', t, 'text/x-python'); }}>Export as Python</button>
+          onClick={() => { const t = pyveneConfig(doc); if (t) download('config.json', t, 'application/json'); }}>pyvene config.json</button>
       </div>
+      <ExportPython kind="run" disabled={errors.length > 0} />
     </div>
   );
 }

@@ -1,0 +1,64 @@
+// "Export as Python" from the app: each screen's experiment becomes the engine exporter's document, the script
+// carries it, and what the engine refuses comes back as a "not exportable yet" message instead of a file.
+import { describe, expect, it } from 'vitest';
+import { defaultExperiment, type Experiment } from '../../link/schema';
+import { exportDocument, exportFor } from './export-doc';
+
+function experiment(p: Partial<Experiment> = {}): Experiment {
+  return { ...defaultExperiment(), model: { kind: 'bundled', id: 'gpt2-facts' }, ...p };
+}
+
+describe('exportFor', () => {
+  it('the Interventions document as a pyvene script, with the bundled weights step and the command line', () => {
+    const o = exportFor('run', experiment(), 'pyvene');
+    if (!o.ok) throw new Error(o.message);
+    expect(o.script).toContain('pv.RepresentationConfig(layer=0, component="block_output", unit="pos", max_number_of_units=1, intervention_type=pv.VanillaIntervention');
+    expect(o.script).toContain('unit_locations = {"sources->base": ([[[6]]], [[[6]]])}');
+    expect(o.script).toContain('"provenance": provenance(PYVENE_VERSION)');
+    expect(o.filename).toBe('experiment-pyvene.py');
+    expect(o.weights).toBe('python tools/scaleout/onnx_to_torch.py public/models/gpt2-facts gpt2-facts-torch');
+    expect(o.command).toBe('python experiment-pyvene.py --model gpt2-facts-torch --out result.json');
+  });
+
+  it('a hub model maps to its PyTorch original; nnsight mentions NDIF', () => {
+    const plain = { ...defaultExperiment().intervention, config: { representations: [{ layer: 1, component: 'block_output', intervention_type: 'VanillaIntervention' }] } };
+    const o = exportFor('run', experiment({ model: { kind: 'hub', repo: 'Xenova/gpt2', variant: 'fp32', endpoint: null }, intervention: plain }), 'nnsight');
+    if (!o.ok) throw new Error(o.message);
+    expect(o.script).toContain('MODEL = "openai-community/gpt2"');
+    expect(o.script).toContain('lm.trace(');
+    expect(o.weights).toBeNull();
+    expect(o.command).toMatch(/^python experiment-nnsight\.py --model openai-community\/gpt2 --out result\.json {2}# add --remote to run on NDIF/);
+  });
+
+  it('the Sweep screen exports a sweep document for both engines', () => {
+    const e = experiment({ sweep: { ...defaultExperiment().sweep, component: 'mlp_output', metric: 'logit_diff', answer: ' Paris' } });
+    expect(exportDocument('sweep', e)).toEqual({
+      kind: 'sweep', model: 'gpt2-facts', base: e.sweep.base, source: e.sweep.source, component: 'mlp_output', metric: 'logit_diff', answer: ' Paris',
+    });
+    for (const target of ['pyvene', 'nnsight'] as const) {
+      const o = exportFor('sweep', e, target);
+      if (!o.ok) throw new Error(o.message);
+      expect(o.script).toContain('write(sweep_result(values,');
+      expect(o.filename).toBe(`sweep-${target}.py`);
+    }
+  });
+
+  it('what the engine refuses is a message, never a file', () => {
+    const rotated = experiment({
+      intervention: { ...defaultExperiment().intervention, config: { representations: [{ layer: 0, component: 'block_output', intervention_type: 'RotatedSpaceIntervention' }] } },
+    });
+    const o = exportFor('run', rotated, 'nnsight');
+    expect(o.ok).toBe(false);
+    if (!o.ok) expect(o.message).toMatch(/^not exportable yet: .*RotatedSpaceIntervention/);
+    const broken = exportFor('run', experiment({ intervention: { base: 3 } }), 'pyvene');
+    expect(broken.ok).toBe(false);
+  });
+
+  it('a trace: exported when the engine knows trace documents, a clear refusal otherwise', () => {
+    const e = experiment();
+    expect(exportDocument('trace', e)).toMatchObject({ kind: 'trace', model: 'gpt2-facts', prompt: e.trace.prompt, subject: 'Eiffel Tower', noise: 's3', window: 10 });
+    const o = exportFor('trace', e, 'pyvene');
+    if (o.ok) expect(o.script).toContain('Eiffel Tower');
+    else expect(o.message).toMatch(/^not exportable yet: a causal trace has no Python export/);
+  });
+});

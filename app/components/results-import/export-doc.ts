@@ -1,0 +1,72 @@
+// "Export as Python" for the experiment of the current screen: the document the engine's exporter reads (a run
+// document, a sweep or trace document), the script from engine/export/, and how to run it on the PyTorch model.
+import { exportScript, type ExportTarget } from '../../../engine/export/export-script';
+import { pytorchModelFor } from '../../../engine/export/pyvene-config-script';
+import type { Experiment, ModelRef } from '../../link/schema';
+
+export type ExportKind = 'run' | 'sweep' | 'trace';
+
+export type ExportOutcome =
+  | { ok: true; script: string; filename: string; command: string; weights: string | null }
+  | { ok: false; message: string };
+
+const KIND_NAMES: Record<ExportKind, string> = { run: 'an intervention run', sweep: 'a patching sweep', trace: 'a causal trace' };
+
+/** The model as the exporter names it: a bundled id, a hub repo id, a URL or a local file's name (null: none). */
+export function modelRefText(ref: ModelRef): string | null {
+  if (ref.kind === 'bundled') return ref.id;
+  if (ref.kind === 'hub') return ref.repo;
+  if (ref.kind === 'url') return ref.url;
+  if (ref.kind === 'local') return ref.name;
+  return null;
+}
+
+/** The document for the exporter, in the formats `patchbay run` / `sweep` / `trace` read. */
+export function exportDocument(kind: ExportKind, e: Experiment): Record<string, unknown> {
+  const model = modelRefText(e.model);
+  const withModel = (d: Record<string, unknown>) => (model ? { ...d, model } : d);
+  if (kind === 'run') return withModel(e.intervention);
+  if (kind === 'sweep') {
+    const s = e.sweep;
+    return withModel({ kind: 'sweep', base: s.base, source: s.source, component: s.component, metric: s.metric, ...(s.answer ? { answer: s.answer } : {}) });
+  }
+  const t = e.trace;
+  return withModel({
+    kind: 'trace', prompt: t.prompt, subject: t.subject, ...(t.answer !== null ? { answer: t.answer } : {}), samples: t.samples,
+    noise: t.noise ?? 's3', window: t.window, kinds: t.kinds, seed: t.seed,
+  });
+}
+
+/** The script for the current screen's experiment, or why the engine cannot export it (never a broken file). */
+export function exportFor(kind: ExportKind, e: Experiment, target: ExportTarget): ExportOutcome {
+  if (kind === 'trace' && e.trace.corruption === 'replace') {
+    return { ok: false, message: 'not exportable yet: a trace corrupted by token replacement (the exported trace adds noise to the subject; choose noise to export it)' };
+  }
+  const doc = exportDocument(kind, e);
+  let script: string;
+  try {
+    script = exportScript(doc, target);
+  } catch (err) {
+    return { ok: false, message: refusal(kind, err) };
+  }
+  const bundled = e.model.kind === 'bundled' ? e.model.id : null;
+  // A bundled model runs from its converted weights; a hub export from its PyTorch original; files and URLs: the user's.
+  const hf = bundled ? `${bundled}-torch` : e.model.kind === 'hub' ? pytorchModelFor(e.model.repo) : 'HF_ID_OR_PATH';
+  const filename = `${kind === 'run' ? 'experiment' : kind}-${target}.py`;
+  const remote = target === 'nnsight' ? '  # add --remote to run on NDIF (NDIF_API_KEY in the environment)' : '';
+  return {
+    ok: true, script, filename,
+    command: `python ${filename} --model ${hf} --out result.json${remote}`,
+    weights: bundled ? `python tools/scaleout/onnx_to_torch.py public/models/${bundled} ${bundled}-torch` : null,
+  };
+}
+
+function refusal(kind: ExportKind, err: unknown): string {
+  const e = err as { code?: string; message?: string };
+  const message = e.message ?? String(err);
+  // An exporter that does not know a trace document reads it as a run document and misses a run's fields.
+  if (kind === 'trace' && e.code === 'EXPERIMENT_INVALID' && !/trace/i.test(message)) {
+    return `not exportable yet: ${KIND_NAMES[kind]} has no Python export in this version of Patchbay (run and sweep documents do; docs/scale-out.md)`;
+  }
+  return `not exportable yet: ${e.code ? `${e.code}: ` : ''}${message}`;
+}
