@@ -15,6 +15,7 @@ import { BuilderScreen } from './components/builder/BuilderScreen';
 import { SweepScreen } from './components/sweep/SweepScreen';
 import { ClassroomScreen } from './components/classroom/ClassroomScreen';
 import { GenerateScreen } from './components/generate/GenerateScreen';
+import { ImportBanners, ImportButton, isResultFile } from './components/results-import/ImportResults';
 
 const TABS: { view: View; label: string }[] = [
   { view: 'model', label: 'Model' },
@@ -70,10 +71,12 @@ export function App() {
         </nav>
         <div className="topbar-right">
           <ModelChip />
+          <ImportButton />
           <ShareButton />
         </div>
       </header>
       <Banners />
+      <ImportBanners />
       <main id="main" className="main" tabIndex={-1}>
         <ErrorBoundary key={view} where={`The ${TABS.find((t) => t.view === view)?.label ?? view} screen`}
           onReset={resetFor(view, useStore.getState())} resetLabel="Reset this screen's settings">
@@ -85,7 +88,7 @@ export function App() {
 }
 
 /** Files dropped anywhere on the page (not only on the Model screen's drop zone) open as a local model, instead
- *  of the browser's default of navigating away from the workbench to show the file. */
+ *  of the browser's default of navigating away from the workbench to show the file; a single result .json is imported. */
 function useFileDropAnywhere(): void {
   useEffect(() => {
     const onDragOver = (e: DragEvent) => { if (e.dataTransfer?.types.includes('Files')) e.preventDefault(); };
@@ -95,6 +98,10 @@ function useFileDropAnywhere(): void {
       e.preventDefault();
       const files = Array.from(list);
       const s = useStore.getState();
+      if (isResultFile(files)) {
+        void s.importResultFile(files[0]!);
+        return;
+      }
       const ref = { kind: 'local' as const, name: files.find((f) => /\.onnx$/i.test(f.name))?.name ?? files[0]!.name };
       s.setView('model');
       s.setModelRef(ref);

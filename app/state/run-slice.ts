@@ -4,9 +4,10 @@ import { engineClient, type Pending } from '../workers/engine-client';
 import type { Prediction, WorkerError } from '../workers/protocol';
 import type { TraceOutput, TraceProgress } from '../workers/trace-op';
 import type { SweepProgress, SweepResult } from '../workers/sweep';
-import type { ExperimentProgress } from '../../engine/experiment/run-experiment';
+import type { ExperimentProgress, ExperimentResult } from '../../engine/experiment/run-experiment';
 import type { RunOutput } from '../workers/engine-ops';
 import { createModelSlice, type ModelSlice } from './model-slice';
+import type { ImportedFrom } from './import-slice';
 import type { SliceCreator, Store } from './types';
 
 export type OpStatus = 'idle' | 'running' | 'done' | 'error';
@@ -19,6 +20,8 @@ export interface OpState<R, P> {
   /** JSON of the inputs the result was computed from (the UI marks a result stale when they change). */
   inputs: string | null;
   seconds: number | null;
+  /** The result came from a file (Import results), not from a run here; a run or "Back to live runs" clears it. */
+  imported?: ImportedFrom;
 }
 
 export type OpName = 'trace' | 'intervention' | 'sweep';
@@ -28,7 +31,8 @@ export interface PredictionState { text: string; status: OpStatus; result: Predi
 export interface RunSlice extends ModelSlice {
   ops: {
     trace: OpState<TraceOutput, TraceProgress>;
-    intervention: OpState<RunOutput, ExperimentProgress>;
+    /** An imported run without full logits has no exact next-token table (`table`): its top-k lists are shown. */
+    intervention: OpState<RunOutput | ExperimentResult, ExperimentProgress>;
     sweep: OpState<SweepResult, SweepProgress>;
   };
   predictions: Record<string, PredictionState>;
@@ -60,7 +64,7 @@ export const createRunSlice: SliceCreator<RunSlice> = (set, get, api) => {
     }
     const key = JSON.stringify(inputs);
     const t0 = performance.now();
-    patch(op, { status: 'running', progress: null, error: null, inputs: key });
+    patch(op, { status: 'running', progress: null, error: null, inputs: key, imported: undefined });
     const pending = call((p) => {
       if (get().ops[op].inputs === key && get().ops[op].status === 'running') patch(op, { progress: p });
     });
@@ -117,8 +121,9 @@ export const createRunSlice: SliceCreator<RunSlice> = (set, get, api) => {
     },
 
     modelReady: () => {
-      // Results of the previous model no longer apply; a note that its run was stopped stays until the next run.
-      const keep = <O extends OpState<unknown, unknown>>(o: O): O => (o.error?.code === 'ABORTED' ? o : idle() as O);
+      // Results of the previous model no longer apply; a note that its run was stopped stays until the next run, and
+      // an imported result (from a file, not from the model) stays until a run or "Back to live runs" replaces it.
+      const keep = <O extends OpState<unknown, unknown>>(o: O): O => (o.error?.code === 'ABORTED' || o.imported ? o : idle() as O);
       const { trace, intervention, sweep } = get().ops;
       set({ predictions: {}, ops: { trace: keep(trace), intervention: keep(intervention), sweep: keep(sweep) } });
       get().resetGeneration();

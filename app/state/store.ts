@@ -6,6 +6,7 @@ import { createExperimentSlice } from './experiment-slice';
 import { createRunSlice } from './run-slice';
 import { createViewSlice } from './view-slice';
 import { createGenerateSlice } from './generate-slice';
+import { createImportSlice } from './import-slice';
 import type { Store } from './types';
 
 export const useStore = create<Store>()((...a) => ({
@@ -13,6 +14,7 @@ export const useStore = create<Store>()((...a) => ({
   ...createRunSlice(...a),
   ...createViewSlice(...a),
   ...createGenerateSlice(...a),
+  ...createImportSlice(...a),
 }));
 
 export type { Store };

@@ -4,6 +4,7 @@ import type { ExperimentSlice } from './experiment-slice';
 import type { RunSlice } from './run-slice';
 import type { ViewSlice } from './view-slice';
 import type { GenerateSlice } from './generate-slice';
+import type { ImportSlice } from './import-slice';
 
-export type Store = ExperimentSlice & RunSlice & ViewSlice & GenerateSlice;
+export type Store = ExperimentSlice & RunSlice & ViewSlice & GenerateSlice & ImportSlice;
 export type SliceCreator<T> = StateCreator<Store, [], [], T>;

@@ -1,0 +1,96 @@
+// An imported result file (engine/io/result-files.ts) as what a screen shows for an in-browser run: the op's result
+// in the app's own shape, the screen it belongs to, and the settings the file carries (prompts, subject, component).
+// Tokens and labels come from the file, never from a tokenizer, so results of models the browser cannot load display.
+import type { ResultFile, RunFile, SweepFile, TraceFile } from '../../../engine/io/result-files';
+import { softmax } from '../../../engine/experiment/top-k';
+import type { ExperimentResult } from '../../../engine/experiment/run-experiment';
+import type { RunOutput } from '../../workers/engine-ops';
+import type { TraceOutput } from '../../workers/trace-op';
+import type { SweepResult } from '../../workers/sweep';
+import type { SweepSettings, TraceSettings } from '../../link/schema';
+
+export type ImportedView =
+  | { op: 'trace'; view: 'trace'; result: TraceOutput; settings: Partial<TraceSettings> }
+  | { op: 'sweep'; view: 'sweep'; result: SweepResult; settings: Partial<SweepSettings> }
+  | { op: 'intervention'; view: 'intervene'; result: RunOutput | ExperimentResult; intervention: { base?: string; sources?: string[] } };
+
+/** The view for a parsed file, or why it cannot be shown (a sentence naming the kind). */
+export function viewForResult(file: ResultFile): ImportedView | { error: string } {
+  if (file.kind === 'trace') return traceView(file.result);
+  if (file.kind === 'sweep') return sweepView(file.result);
+  if (file.kind === 'run') return runView(file.result);
+  if (file.kind === 'gru-run') return { error: 'a GRU run result (time steps): the workbench shows those only from in-browser runs for now; `patchbay show` prints it' };
+  return { error: 'a generation result: its file holds token ids and text but not the per-token probabilities the Generate screen draws; `patchbay show` prints it' };
+}
+
+/** JSON has no NaN: a cell a file left out is null, drawn as an empty (grey) cell. */
+function grid(values: (number | null)[][]): number[][] {
+  return values.map((row) => row.map((v) => (v === null ? Number.NaN : v)));
+}
+
+const NO_STATS: TraceOutput['stats'] = { strategy: 'staged', batches: 0, block_token_rows: 0, kv_token_rows: 0, attention_pairs: 0, head_rows: 0, seconds: 0 };
+
+function traceView(t: TraceFile): ImportedView {
+  const scores: TraceOutput['scores'] = {};
+  for (const k of t.kinds) scores[k] = grid(t.scores[k]!);
+  const n = (t.noise ?? {}) as Record<string, unknown>;
+  const spec = typeof n.spec === 'string' || typeof n.spec === 'number' ? n.spec : null;
+  const result: TraceOutput = {
+    tokens: t.tokens, input_ids: t.input_ids, subject_range: t.subject_range, answer: t.answer,
+    low_score: t.low_score, high_score: t.high_score, scores, kinds: t.kinds, window: t.window, samples: t.samples,
+    noise: {
+      kind: (['gaussian', 'uniform', 'explicit', 'replace'].includes(String(n.kind)) ? n.kind : 'gaussian') as TraceOutput['noise']['kind'],
+      spec, scale: numberOrNull(n.scale), embedding_std: numberOrNull(n.embedding_std), std_subjects: null,
+      seed: numberOrNull(n.seed), generator: typeof n.generator === 'string' ? n.generator : null,
+      shape: [t.samples, t.subject_range[1] - t.subject_range[0], 0],
+    },
+    // Not drawn; kept as the file has them (the scripts write none).
+    stats: { ...NO_STATS, ...(t.stats ?? {}) } as TraceOutput['stats'],
+  };
+  const prompt = t.tokens.join('');
+  const settings: Partial<TraceSettings> = {
+    prompt, subject: t.tokens.slice(t.subject_range[0], t.subject_range[1]).join('').trim(),
+    answer: t.answer.text, samples: t.samples, window: t.window, kinds: t.kinds,
+  };
+  if (typeof spec === 'number') settings.noise = spec;
+  if (typeof n.seed === 'number' && Number.isInteger(n.seed) && n.seed >= 0) settings.seed = n.seed;
+  return { op: 'trace', view: 'trace', result, settings };
+}
+
+function numberOrNull(v: unknown): number | null {
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
+function sweepView(s: SweepFile): ImportedView {
+  const answer = { id: s.answer.id, text: s.answer.text ?? `#${s.answer.id}` };
+  const base = s.base_answer ? { id: s.base_answer.id, text: s.base_answer.text ?? `#${s.base_answer.id}` } : answer;
+  const result: SweepResult = {
+    tokens: s.tokens, layers: s.layers, component: s.component, metric: s.metric, answer, baseAnswer: base,
+    low: s.low_score, high: s.high_score, values: grid(s.values),
+  };
+  const settings: Partial<SweepSettings> = { base: s.tokens.join(''), component: s.component, metric: s.metric, answer: s.answer.text };
+  const source = (s as { source?: unknown }).source;
+  if (typeof source === 'string') settings.source = source;
+  return { op: 'sweep', view: 'sweep', result, settings };
+}
+
+function runView(r: RunFile): ImportedView {
+  const result: ExperimentResult = {
+    tokens: r.tokens, input_ids: r.input_ids, original: r.original, intervened: r.intervened, collected: r.collected,
+    ...(r.rows ? { rows: r.rows } : {}),
+  };
+  const intervention: { base?: string; sources?: string[] } = {};
+  if (r.tokens.base && !r.rows) intervention.base = r.tokens.base.join('');
+  if (r.tokens.sources.every((s) => s !== null)) intervention.sources = (r.tokens.sources as string[][]).map((s) => s.join(''));
+  const o = r.original.logits;
+  const i = r.intervened.logits;
+  if (!o || !i || o.length !== i.length) return { op: 'intervention', view: 'intervene', result, intervention };
+  // With the full logits in the file, the next-token table is exact on both sides, as for an in-browser run.
+  const before = softmax(o);
+  const after = softmax(i);
+  const names = new Map([...r.original.top_k, ...r.intervened.top_k].map((t) => [t.id, t.token]));
+  const table = [...names].filter(([id]) => id < before.length)
+    .map(([id, token]) => ({ id, token, before: before[id]!, after: after[id]! }))
+    .sort((a, b) => b.after - a.after || b.before - a.before);
+  return { op: 'intervention', view: 'intervene', result: { ...result, table }, intervention };
+}

@@ -1,0 +1,95 @@
+// The import slice: result files from the exported pyvene / nnsight scripts or the CLI, shown in the screen an
+// in-browser run would fill (its op holds the result, marked `imported` with the file's provenance), and "Back to live
+// runs", which brings back the live result the import covered. A bad file leaves everything as it was, with a message.
+import { parseResultText, type Provenance } from '../../engine/io/result-files';
+import { viewForResult } from '../components/results-import/result-views';
+import type { OpName, OpState } from './run-slice';
+import type { SliceCreator, Store } from './types';
+
+/** Where an imported result came from (shown in the banner above its screen). */
+export interface ImportedFrom {
+  file: string;
+  /** The file's last-modified time (ms since 1970), when the browser gives it. */
+  date: number | null;
+  provenance: Provenance | null;
+  /** The model the file names (provenance.model, else its "model"). */
+  model: string | null;
+}
+
+export interface ImportProblem { file: string; path: string; message: string; more: number }
+
+export interface ImportSlice {
+  importProblem: ImportProblem | null;
+  /** Reads a picked or dropped file and shows it (or the problem with it). */
+  importResultFile: (file: File) => Promise<void>;
+  importResultText: (text: string, file: string, date?: number | null) => void;
+  /** Leaves the imported result: the live result it covered comes back (if the model is still the same). */
+  backToLive: (op: OpName) => void;
+  clearImportProblem: () => void;
+}
+
+/** Files larger than this are refused before reading (a run with full logits of a 50k vocabulary is ~2 MB). */
+const MAX_BYTES = 256 * 1024 * 1024;
+
+/** The live result an import covered, per op, with the model it was computed on. */
+const covered: Partial<Record<OpName, { state: OpState<unknown, unknown>; model: string | null }>> = {};
+
+export const createImportSlice: SliceCreator<ImportSlice> = (set, get) => ({
+  importProblem: null,
+
+  importResultFile: async (file) => {
+    if (file.size > MAX_BYTES) {
+      set({ importProblem: { file: file.name, path: '(document)', message: `the file is ${(file.size / 2 ** 20).toFixed(0)} MB; result files are at most ${MAX_BYTES / 2 ** 20} MB`, more: 0 } });
+      return;
+    }
+    let text: string;
+    try {
+      text = await file.text();
+    } catch (e) {
+      set({ importProblem: { file: file.name, path: '(document)', message: `could not read the file: ${(e as Error).message}`, more: 0 } });
+      return;
+    }
+    get().importResultText(text, file.name, file.lastModified || null);
+  },
+
+  importResultText: (text, file, date = null) => {
+    const parsed = parseResultText(text);
+    if (!parsed.ok) {
+      const first = parsed.errors[0] ?? { path: '(document)', message: 'invalid' };
+      set({ importProblem: { file, path: first.path, message: first.message, more: parsed.errors.length - 1 } });
+      return;
+    }
+    const v = viewForResult(parsed.file);
+    if ('error' in v) {
+      set({ importProblem: { file, path: '(document)', message: `this is ${v.error}`, more: 0 } });
+      return;
+    }
+    const s = get();
+    if (s.ops[v.op].status === 'running') s.cancelOp(v.op, 'a result file was imported');
+    const before = get().ops[v.op];
+    if (!before.imported && before.status === 'done') covered[v.op] = { state: before, model: s.model.summary?.name ?? null };
+    if (v.op === 'trace') s.patchTrace(v.settings);
+    else if (v.op === 'sweep') s.patchSweep(v.settings);
+    else s.setIntervention({ ...s.experiment.intervention, ...v.intervention });
+    const e = get().experiment;
+    const current = v.op === 'trace' ? e.trace : v.op === 'sweep' ? e.sweep : e.intervention;
+    const r = parsed.file.result;
+    const imported: ImportedFrom = { file, date, provenance: r.provenance ?? null, model: r.provenance?.model ?? r.model ?? null };
+    const state: OpState<unknown, unknown> = { status: 'done', progress: null, result: v.result, error: null, inputs: JSON.stringify(current), seconds: null, imported };
+    set((st) => ({ importProblem: null, ops: { ...st.ops, [v.op]: state } as Store['ops'] }));
+    s.setView(v.view);
+  },
+
+  backToLive: (op) => {
+    const prev = covered[op];
+    delete covered[op];
+    const same = prev && prev.model === (get().model.summary?.name ?? null);
+    const state: OpState<unknown, unknown> = same ? prev.state
+      : { status: 'idle', progress: null, result: null, error: null, inputs: null, seconds: null };
+    set((st) => ({ ops: { ...st.ops, [op]: state } as Store['ops'] }));
+  },
+
+  clearImportProblem: () => set({ importProblem: null }),
+});
+
+export const selectImportProblem = (s: Store) => s.importProblem;
