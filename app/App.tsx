@@ -16,6 +16,7 @@ import { SweepScreen } from './components/sweep/SweepScreen';
 import { ClassroomScreen } from './components/classroom/ClassroomScreen';
 import { GenerateScreen } from './components/generate/GenerateScreen';
 import { ImportBanners, ImportButton, isResultFile } from './components/results-import/ImportResults';
+import { ModelKindSwitch } from './components/recurrent/ModelKindSwitch';
 
 const TABS: { view: View; label: string }[] = [
   { view: 'model', label: 'Model' },
@@ -80,7 +81,7 @@ export function App() {
       <main id="main" className="main" tabIndex={-1}>
         <ErrorBoundary key={view} where={`The ${TABS.find((t) => t.view === view)?.label ?? view} screen`}
           onReset={resetFor(view, useStore.getState())} resetLabel="Reset this screen's settings">
-          {SCREENS[view]()}
+          <ModelKindSwitch view={view}>{SCREENS[view]()}</ModelKindSwitch>
         </ErrorBoundary>
       </main>
     </div>

@@ -18,6 +18,12 @@ export interface GenerationPreset extends SteeringPreset {
   continuations?: Record<string, string>;
 }
 
+/** A time-step intervention on a recurrent network (the GRU panel; fields as in app/components/recurrent/gru-doc.ts). */
+export interface TimeStepPresetEntry {
+  name: string; base: string; source: string; layer: number; component: 'block_output' | 'layer_output';
+  source_t: number; base_t: number; intervention_type?: 'VanillaIntervention' | 'ZeroIntervention'; note?: string;
+}
+
 export interface BundledModel {
   id: string;
   display_name: string;
@@ -25,7 +31,7 @@ export interface BundledModel {
   family: string;
   files: { model?: string };
   facts: Partial<Record<'layers' | 'd_model' | 'heads' | 'd_head' | 'd_mlp' | 'vocab' | 'context' | 'params' | 'bytes', number>>;
-  presets: { traces: TracePreset[]; patching: PatchingPreset[]; multi_source: MultiSourcePreset[]; steering: SteeringPreset[]; generation: GenerationPreset[] };
+  presets: { traces: TracePreset[]; patching: PatchingPreset[]; multi_source: MultiSourcePreset[]; steering: SteeringPreset[]; generation: GenerationPreset[]; time_step: TimeStepPresetEntry[] };
 }
 
 const base = () => `${import.meta.env.BASE_URL}models/`;
@@ -46,7 +52,7 @@ function manifest(id: string, raw: unknown): BundledModel {
     family: typeof m.family === 'string' ? m.family : '',
     files: m.files ?? {},
     facts: m.facts ?? {},
-    presets: { traces: p.traces ?? [], patching: p.patching ?? [], multi_source: p.multi_source ?? [], steering: p.steering ?? [], generation: p.generation ?? [] },
+    presets: { traces: p.traces ?? [], patching: p.patching ?? [], multi_source: p.multi_source ?? [], steering: p.steering ?? [], generation: p.generation ?? [], time_step: p.time_step ?? [] },
   };
 }
 

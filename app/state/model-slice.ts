@@ -126,7 +126,7 @@ const modelSlice = (set: Parameters<SliceCreator<ModelSlice>>[0], get: () => Sto
     cancelLoad?.();
     if (files) lastFiles = files;
     // A run of the old model would hold the worker until it ends and then be dropped: stop it now, and say why.
-    for (const op of ['trace', 'intervention', 'sweep'] as const) {
+    for (const op of ['trace', 'intervention', 'sweep', 'gru'] as const) {
       if (get().ops[op].status === 'running') get().cancelOp(op, 'stopped because another model is being opened');
     }
     const previous = get().model.status === 'ready' ? get().model : null;

@@ -6,6 +6,7 @@ import type { TraceOutput, TraceProgress } from '../workers/trace-op';
 import type { SweepProgress, SweepResult } from '../workers/sweep';
 import type { ExperimentProgress, ExperimentResult } from '../../engine/experiment/run-experiment';
 import type { RunOutput } from '../workers/engine-ops';
+import type { GruProgress, GruRunOutput } from '../workers/gru-op';
 import { createModelSlice, type ModelSlice } from './model-slice';
 import type { ImportedFrom } from './import-slice';
 import type { SliceCreator, Store } from './types';
@@ -24,7 +25,7 @@ export interface OpState<R, P> {
   imported?: ImportedFrom;
 }
 
-export type OpName = 'trace' | 'intervention' | 'sweep';
+export type OpName = 'trace' | 'intervention' | 'sweep' | 'gru';
 
 export interface PredictionState { text: string; status: OpStatus; result: Prediction | null; error: WorkerError | null }
 
@@ -34,12 +35,15 @@ export interface RunSlice extends ModelSlice {
     /** An imported run without full logits has no exact next-token table (`table`): its top-k lists are shown. */
     intervention: OpState<RunOutput | ExperimentResult, ExperimentProgress>;
     sweep: OpState<SweepResult, SweepProgress>;
+    /** The Interventions screen's run when the model is a GRU (time-step interventions). */
+    gru: OpState<GruRunOutput, GruProgress>;
   };
   predictions: Record<string, PredictionState>;
   predict: (text: string) => Promise<Prediction | null>;
   runTrace: () => void;
   runIntervention: () => void;
   runSweep: () => void;
+  runGru: () => void;
   /** Stops a run; `why` replaces the plain "cancelled" when the app, not the user, stopped it. */
   cancelOp: (op: OpName, why?: string) => void;
   /** Called when a model finishes loading: runs the view a link asked to run. */
@@ -85,7 +89,7 @@ export const createRunSlice: SliceCreator<RunSlice> = (set, get, api) => {
 
   return {
     ...createModelSlice(set, get, api),
-    ops: { trace: idle(), intervention: idle(), sweep: idle() },
+    ops: { trace: idle(), intervention: idle(), sweep: idle(), gru: idle() },
     predictions: {},
 
     predict: async (text) => {
@@ -114,6 +118,11 @@ export const createRunSlice: SliceCreator<RunSlice> = (set, get, api) => {
       start('sweep', sw, (onProgress) => engineClient.experiment('sweep', { ...sw }, onProgress));
     },
 
+    runGru: () => {
+      const doc = get().experiment.intervention;
+      start('gru', doc, (onProgress) => engineClient.experiment('gru', doc, onProgress));
+    },
+
     cancelOp: (op, why) => {
       cancels[op]?.();
       delete cancels[op];
@@ -124,12 +133,13 @@ export const createRunSlice: SliceCreator<RunSlice> = (set, get, api) => {
       // Results of the previous model no longer apply; a note that its run was stopped stays until the next run, and
       // an imported result (from a file, not from the model) stays until a run or "Back to live runs" replaces it.
       const keep = <O extends OpState<unknown, unknown>>(o: O): O => (o.error?.code === 'ABORTED' || o.imported ? o : idle() as O);
-      const { trace, intervention, sweep } = get().ops;
-      set({ predictions: {}, ops: { trace: keep(trace), intervention: keep(intervention), sweep: keep(sweep) } });
+      const { trace, intervention, sweep, gru } = get().ops;
+      set({ predictions: {}, ops: { trace: keep(trace), intervention: keep(intervention), sweep: keep(sweep), gru: keep(gru) } });
       get().resetGeneration();
       const view = get().autorun;
       get().setAutorun(null);
       if (view === 'trace') get().runTrace();
+      else if (view === 'intervene' && get().model.summary?.family === 'gru') get().runGru();
       else if (view === 'intervene') get().runIntervention();
       else if (view === 'sweep') get().runSweep();
       else if (view === 'generate') get().runGenerate();

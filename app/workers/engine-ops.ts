@@ -8,6 +8,7 @@ import { PatchbayError } from '../../engine/errors';
 import { patchingSweep, type SweepOptions, type SweepProgress, type SweepResult } from './sweep';
 import { runTrace, type TraceInput, type TraceProgress, type TraceOutput } from './trace-op';
 import { runGenerate } from './generate-op';
+import { runGru } from './gru-op';
 
 interface Io<P> { onProgress: (p: P) => void; signal: AbortSignal }
 
@@ -44,6 +45,8 @@ export const runOps = {
   run,
   sweep: (model: LoadedModel, input: SweepOptions, io: Io<SweepProgress>): Promise<SweepResult> => patchingSweep(model, input, io),
   generate: runGenerate,
+  /** Time-step experiments on a recurrent network (the worker hands this op the GRU, the others a transformer). */
+  gru: runGru,
 };
 
 export type RunOps = typeof runOps;

@@ -1,7 +1,8 @@
 // The engine as the worker serves it: one loaded model, the runtime settings, and one method per UI operation.
 // Long operations take a request id (for abort) and a progress callback (a Comlink.proxy from the UI).
 import { fetchModelFiles } from '../../engine/model/fetch-model-files';
-import { loadModel, type LoadedModel } from '../../engine/load/load-model';
+import type { LoadedModel } from '../../engine/load/load-model';
+import { isRecurrent, loadAnyModel, recurrentSession, type RecurrentModel } from '../../engine/recurrent/load-recurrent';
 import { httpAccess } from '../../engine/io/http-access';
 import { memoryAccess, type FileAccess } from '../../engine/io/file-access';
 import { configureRuntime, runtimeSettings, webgpuAvailable } from '../../engine/runtime/ort-runtime';
@@ -62,7 +63,7 @@ class Mutex {
 }
 
 export class EngineService {
-  private model: LoadedModel | undefined;
+  private model: LoadedModel | RecurrentModel | undefined;
   private readonly sessions = new Mutex();
   private readonly controllers = new Map<string, AbortController>();
   private webgpu: boolean | undefined;
@@ -111,13 +112,13 @@ export class EngineService {
         const report = throttle(onProgress);
         const files = await fetchModelFiles(access, req.kind === 'bundled' ? req.id : req.name, { modelFile, variant, onProgress: report, signal, maxBytes: BROWSER_MAX_MODEL_BYTES });
         report({ status: 'stage', message: 'reading the graph and finding hook sites' });
-        const loaded = loadModel(files);
+        const loaded = loadAnyModel(files);
         if (signal.aborted) throw new PatchbayError('ABORTED', 'loading was cancelled');
         return await this.sessions.run(async () => {
-          await (this.model && graphCache(this.model).clear());
+          await this.releaseSessions();
           this.model = loaded;
           report({ status: 'stage', message: 'creating an onnxruntime session' });
-          await graphCache(loaded).get([]);
+          await this.firstSession(loaded);
           return this.summary();
         });
       } finally {
@@ -139,7 +140,32 @@ export class EngineService {
     }
   }
 
+  /** Releases the loaded model's compiled sessions (a transformer's graph cache, a GRU's sessions by slot set). */
+  private async releaseSessions(): Promise<void> {
+    const m = this.model;
+    if (!m) return;
+    if (!isRecurrent(m)) return graphCache(m).clear();
+    const all = [...m.sessions.values()];
+    m.sessions.clear();
+    await Promise.all(all.map((s) => s.then((x) => x.release(), () => undefined)));
+  }
+
+  private async firstSession(m: LoadedModel | RecurrentModel): Promise<void> {
+    if (isRecurrent(m)) await recurrentSession(m, { splits: new Map(), outputs: new Set() });
+    else await graphCache(m).get([]);
+  }
+
   private async summary(): Promise<ModelSummary> {
+    const any = this.model;
+    if (any && isRecurrent(any)) {
+      const { name, bytes, dims: d } = any.info;
+      return {
+        name, family: 'gru', bytes, hasTokenizer: false, unavailableSites: {},
+        dims: { nLayers: d.nLayers, dModel: d.hidden, nHeads: 0, dHead: 0, dMlp: 0, vocabSize: d.outputSize },
+        recurrent: { hidden: d.hidden, inputSize: d.inputSize, outputSize: d.outputSize },
+        graph: { exporter: 'torch.onnx (GRU nodes)', dtype: 'float32', layout: `${d.nLayers} GRU layers` }, runtime: await this.runtime(),
+      };
+    }
     const m = this.need();
     const { name, family, dims, bytes, hasTokenizer, graph, unavailableSites } = m.info;
     return {
@@ -150,6 +176,15 @@ export class EngineService {
 
   private need(): LoadedModel {
     if (!this.model) throw new PatchbayError('MODEL_NOT_FOUND', 'no model is loaded: open one on the Model screen');
+    if (isRecurrent(this.model)) {
+      throw new PatchbayError('CONFIG_UNSUPPORTED', `${this.model.info.name} is a recurrent network (GRU): this works on transformer language models; use the Interventions screen for time-step interventions, or open a transformer`);
+    }
+    return this.model;
+  }
+
+  private needRecurrent(): RecurrentModel {
+    if (!this.model) throw new PatchbayError('MODEL_NOT_FOUND', 'no model is loaded: open one on the Model screen');
+    if (!isRecurrent(this.model)) throw new PatchbayError('CONFIG_UNSUPPORTED', `${this.model.info.name} is a transformer: time-step (GRU) experiments need a recurrent network such as the bundled gru-recall`);
     return this.model;
   }
 
@@ -159,8 +194,8 @@ export class EngineService {
       return this.sessions.run(async () => {
         await this.ensureConfigured(provider);
         if (!this.model) return null;
-        await graphCache(this.model).clear();
-        await graphCache(this.model).get([]);
+        await this.releaseSessions();
+        await this.firstSession(this.model);
         return this.summary();
       });
     });
@@ -201,8 +236,8 @@ export class EngineService {
     const signal = this.signal(id);
     return guard(async () => {
       try {
-        const fn = runOps[op] as (m: LoadedModel, input: unknown, io: { onProgress: Progress<unknown>; signal: AbortSignal }) => Promise<never>;
-        const model = this.need();
+        const fn = runOps[op] as (m: LoadedModel | RecurrentModel, input: unknown, io: { onProgress: Progress<unknown>; signal: AbortSignal }) => Promise<never>;
+        const model = op === 'gru' ? this.needRecurrent() : this.need();
         return await this.sessions.run(() => fn(model, input, { onProgress, signal }));
       } finally {
         this.done(id);

@@ -32,8 +32,12 @@ export interface RuntimeFacts {
 
 export interface ModelSummary {
   name: string;
-  family: Family;
+  /** 'gru': a recurrent network (engine/recurrent/); only the Interventions screen's GRU panel works on it. */
+  family: Family | 'gru';
+  /** For a GRU: nLayers, dModel = hidden size, vocabSize = output size, the rest 0 (see `recurrent`). */
   dims: ModelDims;
+  /** A GRU's own sizes (absent for transformers). */
+  recurrent?: { hidden: number; inputSize: number; outputSize: number };
   bytes: number;
   hasTokenizer: boolean;
   /** How the graph was made: exporter, number format, cache layout (see engine/model/graph-facts.ts). */

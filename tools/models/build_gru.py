@@ -279,6 +279,32 @@ def main():
             }],
             "multi_source": [],
             "steering": [],
+            # The GRU panel's presets (app/components/recurrent/): the paper's point, state vs output-only at t = 2.
+            # Predictions as Patchbay computes them (measured with `patchbay run`; docs/recurrent.md).
+            "time_step": [
+                {
+                    "name": "Layer 1's state at t = 2 (carries on)",
+                    "base": "3 1 5 0 7 2 6 4",
+                    "source": "6 4 2 7 1 0 3 5",
+                    "layer": 1,
+                    "component": "block_output",
+                    "source_t": 2,
+                    "base_t": 2,
+                    "intervention_type": "VanillaIntervention",
+                    "note": "The source's layer-1 state after step 2 (it saw a 2 there) replaces the base's: the recurrence carries it on, so every output from step 2 recalls the source's symbol; predictions [3, 1, 2, 2, 2, 2, 2, 2] instead of [3, 1, 5, 5, 5, 5, 5, 5]."
+                },
+                {
+                    "name": "Layer 1's output Y[2] only",
+                    "base": "3 1 5 0 7 2 6 4",
+                    "source": "6 4 2 7 1 0 3 5",
+                    "layer": 1,
+                    "component": "layer_output",
+                    "source_t": 2,
+                    "base_t": 2,
+                    "intervention_type": "VanillaIntervention",
+                    "note": "The same value written only into what the head reads at step 2: step 2's output changes, the layer's memory does not, so steps 3 to 7 still recall 5; predictions [3, 1, 2, 5, 5, 5, 5, 5]."
+                }
+            ],
         },
     }
     with open(os.path.join(dest, "patchbay.json"), "w") as f:

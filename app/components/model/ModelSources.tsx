@@ -28,7 +28,7 @@ export function BundledModels() {
       <ul className="card-list">
         {catalog?.map((m) => {
           const active = model.ref?.kind === 'bundled' && model.ref.id === m.id;
-          const supported = isFamily(m.family ?? '');
+          const supported = isFamily(m.family ?? '') || m.family === 'gru';
           const f = m.facts;
           return (
             <li key={m.id} className={`card${active ? ' card-active' : ''}`}>
@@ -39,7 +39,8 @@ export function BundledModels() {
                     f.params && (f.params >= 1e5 ? `${(f.params / 1e6).toFixed(1)}M params` : `${Math.round(f.params / 1e3)}K params`), f.bytes && formatBytes(f.bytes)].filter(Boolean).join(' · ')}
                 </div>
                 {m.description && <p className="card-text">{m.description}</p>}
-                {!supported && <p className="card-text small muted">The workbench screens need a transformer language model (GPT-2 or GPT-NeoX); this {m.family ? m.family.toUpperCase() : 'model'} is for the engine&apos;s time-step interventions.</p>}
+                {m.family === 'gru' && <p className="card-text small muted">A recurrent network: it opens on the Interventions screen&apos;s time-step panel (tracing, sweeps and generation are for transformer language models).</p>}
+                {!supported && <p className="card-text small muted">The workbench screens need a transformer language model (GPT-2 or GPT-NeoX) or a GRU; this {m.family ? m.family.toUpperCase() : 'model'} is not supported.</p>}
               </div>
               <button type="button" className="btn btn-primary" onClick={() => open({ kind: 'bundled', id: m.id })}
                 disabled={!supported || (active && model.status === 'loading')} data-testid={`open-${m.id}`}>

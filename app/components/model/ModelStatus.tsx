@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react';
 import { useStore } from '../../state/store';
 import { downloadStats, selectModel, selectRuntime, type ModelLoad } from '../../state/model-slice';
 import { engineClient } from '../../workers/engine-client';
-import type { ExecutionProvider } from '../../workers/protocol';
+import type { ExecutionProvider, ModelSummary } from '../../workers/protocol';
 import { ErrorNote, Panel, ProgressBar, formatBytes } from '../common/ui';
 import { FAMILIES } from '../../../engine/model/families';
 
@@ -59,7 +59,7 @@ function Facts() {
   const ref = load.ref;
   const title = ref?.kind === 'bundled' ? catalog?.find((c) => c.id === ref.id)?.display_name ?? m.name : m.name;
   const d = m.dims;
-  const rows: [string, string][] = [
+  const rows: [string, string][] = m.family === 'gru' || m.recurrent ? recurrentFacts(m) : [
     ['Family', FAMILIES[m.family].displayName],
     ['Layers', String(d.nLayers)],
     ['Width (d_model)', String(d.dModel)],
@@ -126,6 +126,22 @@ function CacheInfo() {
         onClick={() => void engineClient.clearCache().then(() => setUsage({ files: 0, bytes: 0 }))}>Clear cache</button>
     </div>
   );
+}
+
+/** A GRU's facts: layers, state size, input and output sizes (no heads, MLP or tokenizer). */
+function recurrentFacts(m: ModelSummary): [string, string][] {
+  const r = m.recurrent;
+  return [
+    ['Family', 'GRU (recurrent network)'],
+    ['Layers', String(m.dims.nLayers)],
+    ['State size (hidden)', String(r?.hidden ?? m.dims.dModel)],
+    ['Input symbols', String(r?.inputSize ?? '?')],
+    ['Output symbols', String(r?.outputSize ?? m.dims.vocabSize)],
+    ['Graph size', formatBytes(m.bytes)],
+    ['Exported by', m.graph.exporter],
+    ['Numbers', m.graph.dtype],
+    ['Works on', 'the Interventions screen (time-step interventions)'],
+  ];
 }
 
 /** "all found", or how many are unavailable and the first reason (the site grid shows each one's). */
