@@ -15,6 +15,8 @@ import { BuilderScreen } from './components/builder/BuilderScreen';
 import { SweepScreen } from './components/sweep/SweepScreen';
 import { ClassroomScreen } from './components/classroom/ClassroomScreen';
 import { GenerateScreen } from './components/generate/GenerateScreen';
+import { ProbeScreen } from './components/probe/ProbeScreen';
+import { AttributionScreen } from './components/attribution/AttributionScreen';
 import { ImportBanners, ImportButton, isResultFile } from './components/results-import/ImportResults';
 import { ModelKindSwitch } from './components/recurrent/ModelKindSwitch';
 
@@ -24,6 +26,8 @@ const TABS: { view: View; label: string }[] = [
   { view: 'intervene', label: 'Interventions' },
   { view: 'sweep', label: 'Patching sweep' },
   { view: 'generate', label: 'Generate' },
+  { view: 'probe', label: 'Probe vs DAS' },
+  { view: 'attribution', label: 'Attribution' },
   { view: 'classroom', label: 'Classroom' },
 ];
 
@@ -33,6 +37,8 @@ const SCREENS: Record<View, () => ReactNode> = {
   intervene: () => <BuilderScreen />,
   sweep: () => <SweepScreen />,
   generate: () => <GenerateScreen />,
+  probe: () => <ProbeScreen />,
+  attribution: () => <AttributionScreen />,
   classroom: () => <ClassroomScreen />,
 };
 
@@ -43,6 +49,8 @@ function resetFor(view: View, s: Store): (() => void) | undefined {
   if (view === 'trace') return () => s.patchTrace(d.trace);
   if (view === 'sweep') return () => s.patchSweep(d.sweep);
   if (view === 'generate') return () => s.patchGenerate(d.generate);
+  if (view === 'probe') return () => s.patchProbe(d.probe);
+  if (view === 'attribution') return () => s.patchAttribution(d.attribution);
   if (view === 'classroom') return () => s.patchClassroom(d.classroom);
   return undefined;
 }

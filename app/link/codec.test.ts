@@ -33,7 +33,7 @@ describe('link codec', () => {
   it('keeps a typical experiment under 2,000 characters', () => {
     const text = encode(typical());
     expect(text.length).toBeLessThan(2000);
-    expect(text.length).toBeLessThan(800); // v4 added the Generate view's settings (~60 characters compressed)
+    expect(text.length).toBeLessThan(1000); // v4 added the Generate view's settings (~60 characters compressed), v5 Probe vs DAS and attribution (~180)
   });
 
   it('opens every old link in fixtures/ and lifts it to the current version', () => {
@@ -70,12 +70,33 @@ describe('link codec', () => {
 
   it('migrates v3 links to v4 (default Generate settings) and keeps v4 Generate settings', () => {
     const v3 = decode(readFileSync(join(FIXTURES, 'v3-trace-replace.link'), 'utf8').trim());
-    expect(v3).toMatchObject({ ok: true, value: { v: 4, generate: defaultExperiment().generate } });
+    expect(v3).toMatchObject({ ok: true, value: { v: CURRENT_VERSION, generate: defaultExperiment().generate } });
     const v4 = decode(readFileSync(join(FIXTURES, 'v4-generate-steer.link'), 'utf8').trim());
     expect(v4).toMatchObject({ ok: true, value: { view: 'generate', generate: {
       prompt: 'At the end of the day, Emma felt', intervene_on: 'generated', temperature: 0.8, top_k: 40, top_p: 0.9, seed: 7, max_new_tokens: 16,
       steer: { kind: 'diff', layers: [1, 2], component: 'mlp_output', coefficient: -2.5, positive: ['The day was wonderful', 'I am happy'] },
     } } });
+  });
+
+  it('migrates v4 links to v5 (default Probe vs DAS and attribution settings) and keeps v5 settings', () => {
+    const v4 = decode(readFileSync(join(FIXTURES, 'v4-generate-steer.link'), 'utf8').trim());
+    expect(v4).toMatchObject({ ok: true, value: { v: 5, view: 'generate', probe: defaultExperiment().probe, attribution: defaultExperiment().attribution } });
+    const v5 = decode(readFileSync(join(FIXTURES, 'v5-probe-das.link'), 'utf8').trim());
+    expect(v5).toMatchObject({ ok: true, value: { view: 'probe', model: { kind: 'bundled', id: 'pythia-facts' },
+      probe: { template: 'NAME ran because', names: [['James', 'John'], ['Sarah', 'Emma']], layers: [0, 3], positions: [-3, -1],
+        intervention_type: 'BoundlessRotatedSpaceIntervention', rank: 2, steps: 12, batch: 4, lr: 0.05, seed: 7, test_fraction: 0.25, max_pairs: 40 },
+      attribution: { clean: 'Emma walked because', corrupt: 'John walked because', answer: null, component: 'mlp_output' } } });
+  });
+
+  it.each([
+    ['probe.steps', { steps: 0 }], ['probe.lr', { lr: 0 }], ['probe.names.0', { names: [Array(257).fill('A'), []] }],
+    ['probe.positions', { positions: [] }], ['probe.positions', { positions: 'first' }], ['probe.rank', { rank: 1.5 }],
+    ['probe.test_fraction', { test_fraction: 1 }], ['probe.intervention_type', { intervention_type: 'NoiseIntervention' }],
+  ])('rejects an out-of-range Probe vs DAS setting, naming %s', (path, bad) => {
+    const e = typical();
+    const d = decode(raw(JSON.stringify({ ...e, probe: { ...e.probe, ...bad } })));
+    expect(d.ok).toBe(false);
+    if (!d.ok) expect(d.error.message).toContain(path);
   });
 
   it.each([
@@ -142,7 +163,7 @@ describe('link codec', () => {
     const e = typical();
     e.intervention = { ...e.intervention, unit_locations: { 'sources->base': deep } };
     const link = encode(e);
-    expect(link.length).toBeLessThan(1000);
+    expect(link.length).toBeLessThan(1200); // small: the depth, not the size, is what is refused
     const d = decode(link);
     expect(d.ok).toBe(false);
     if (!d.ok) {

@@ -6,6 +6,7 @@ import { ExperimentV1 } from './schema-v1';
 import { ExperimentV2, modelRefFromV1 } from './schema-v2';
 import { ExperimentV3, traceFromV2 } from './schema-v3';
 import { ExperimentV4, defaultGenerateV4 } from './schema-v4';
+import { ExperimentV5, defaultAttributionV5, defaultProbeV5 } from './schema-v5';
 import { CURRENT_VERSION, type Experiment } from './schema';
 
 /** The schema of every version that links may still carry, by version number. */
@@ -14,6 +15,7 @@ export const SCHEMAS: Record<number, z.ZodType> = {
   2: ExperimentV2,
   3: ExperimentV3,
   4: ExperimentV4,
+  5: ExperimentV5,
 };
 
 /** MIGRATIONS[n] turns a valid version-n document into a version n + 1 document. */
@@ -21,6 +23,7 @@ export const MIGRATIONS: Record<number, (doc: Record<string, unknown>) => Record
   1: (doc) => ({ ...doc, v: 2, model: modelRefFromV1(doc.model as string) }),
   2: (doc) => ({ ...doc, v: 3, trace: traceFromV2(doc.trace as Record<string, unknown>) }),
   3: (doc) => ({ ...doc, v: 4, generate: defaultGenerateV4() }),
+  4: (doc) => ({ ...doc, v: 5, probe: defaultProbeV5(), attribution: defaultAttributionV5() }),
 };
 
 export type MigrateResult = { ok: true; value: Experiment } | { ok: false; message: string };

@@ -31,6 +31,8 @@ export interface BundledModel {
   family: string;
   files: { model?: string };
   facts: Partial<Record<'layers' | 'd_model' | 'heads' | 'd_head' | 'd_mlp' | 'vocab' | 'context' | 'params' | 'bytes', number>>;
+  /** The gender case study's name lists (the Probe vs DAS view's default pairs). */
+  name_lists?: { male: string[]; female: string[] };
   presets: { traces: TracePreset[]; patching: PatchingPreset[]; multi_source: MultiSourcePreset[]; steering: SteeringPreset[]; generation: GenerationPreset[]; time_step: TimeStepPresetEntry[] };
 }
 
@@ -52,8 +54,15 @@ function manifest(id: string, raw: unknown): BundledModel {
     family: typeof m.family === 'string' ? m.family : '',
     files: m.files ?? {},
     facts: m.facts ?? {},
+    ...(nameLists(m.name_lists) ? { name_lists: nameLists(m.name_lists) } : {}),
     presets: { traces: p.traces ?? [], patching: p.patching ?? [], multi_source: p.multi_source ?? [], steering: p.steering ?? [], generation: p.generation ?? [], time_step: p.time_step ?? [] },
   };
+}
+
+function nameLists(raw: unknown): BundledModel['name_lists'] {
+  const l = raw as { male?: unknown; female?: unknown } | undefined;
+  const strings = (x: unknown) => (Array.isArray(x) ? x.filter((n): n is string => typeof n === 'string') : []);
+  return l && strings(l.male).length && strings(l.female).length ? { male: strings(l.male), female: strings(l.female) } : undefined;
 }
 
 /** Every bundled model with its manifest; models whose manifest is missing or broken are left out. */

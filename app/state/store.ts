@@ -7,6 +7,7 @@ import { createRunSlice } from './run-slice';
 import { createViewSlice } from './view-slice';
 import { createGenerateSlice } from './generate-slice';
 import { createImportSlice } from './import-slice';
+import { createTrainingSlice } from './training-slice';
 import type { Store } from './types';
 
 export const useStore = create<Store>()((...a) => ({
@@ -14,6 +15,7 @@ export const useStore = create<Store>()((...a) => ({
   ...createRunSlice(...a),
   ...createViewSlice(...a),
   ...createGenerateSlice(...a),
+  ...createTrainingSlice(...a),
   ...createImportSlice(...a),
 }));
 

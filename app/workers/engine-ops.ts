@@ -1,5 +1,5 @@
 // The experiments the worker runs on the loaded model, by name: causal trace, intervention experiment, patching
-// sweep, generation. Each takes (model, input, { onProgress, signal }) and returns plain data that survives structuredClone.
+// sweep, generation, DAS vs probes, attribution patching. Each takes (model, input, { onProgress, signal }) and returns plain data that survives structuredClone.
 import type { LoadedModel } from '../../engine/load/load-model';
 import { runExperiment, type ExperimentProgress, type ExperimentResult } from '../../engine/experiment/run-experiment';
 import { validateExperiment } from '../../engine/experiment/experiment-schema';
@@ -8,6 +8,8 @@ import { PatchbayError } from '../../engine/errors';
 import { patchingSweep, type SweepOptions, type SweepProgress, type SweepResult } from './sweep';
 import { runTrace, type TraceInput, type TraceProgress, type TraceOutput } from './trace-op';
 import { runGenerate } from './generate-op';
+import { runDas } from './das-op';
+import { runAttribution, runVerify } from './attribution-op';
 import { runGru } from './gru-op';
 
 interface Io<P> { onProgress: (p: P) => void; signal: AbortSignal }
@@ -45,6 +47,9 @@ export const runOps = {
   run,
   sweep: (model: LoadedModel, input: SweepOptions, io: Io<SweepProgress>): Promise<SweepResult> => patchingSweep(model, input, io),
   generate: runGenerate,
+  das: runDas,
+  attribution: runAttribution,
+  verifyCells: runVerify,
   /** Time-step experiments on a recurrent network (the worker hands this op the GRU, the others a transformer). */
   gru: runGru,
 };

@@ -17,6 +17,8 @@ export interface Grid {
   kind: HeatmapKind;
   /** Rows marked with a star (the subject's tokens in a trace). */
   starred?: boolean[];
+  /** Cells outlined as checked (marked[row][column]), e.g. attribution cells verified exactly. */
+  marked?: boolean[][];
   /** The colour scale's [low, high]; default: the values' range. */
   domain?: [number, number];
   /** Legend title, e.g. "p( Paris)". */
@@ -127,6 +129,10 @@ export function createHeatmap(container: HTMLElement, initial: Grid): HeatmapHan
         .on('mouseenter', () => { cursor = [r, c]; showTip(r, c); });
     }));
     cells.on('mouseleave', () => { cursor = null; hideTip(); });
+    grid.marked?.forEach((row, r) => row.forEach((m, c) => {
+      if (m) cells.append('rect').attr('class', 'heatmap-mark').attr('pointer-events', 'none').attr('x', x(c)! + 1).attr('y', y(r)! + 1)
+        .attr('width', cw - 2).attr('height', ROW_H - 2).attr('fill', 'none').attr('stroke', '#f59e0b').attr('stroke-width', 2).attr('data-row', r).attr('data-col', c);
+    }));
     const yAxis = axisLeft(y).tickSize(0).tickPadding(6).tickFormat((r) => rowText(grid, r));
     const gy = svg.append('g').attr('transform', `translate(${left},0)`).call(yAxis);
     gy.select('.domain').remove();
