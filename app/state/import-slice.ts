@@ -14,6 +14,8 @@ export interface ImportedFrom {
   provenance: Provenance | null;
   /** The model the file names (provenance.model, else its "model"). */
   model: string | null;
+  /** Which settings of the screen the file set. */
+  carried: string;
 }
 
 export interface ImportProblem { file: string; path: string; message: string; more: number }
@@ -70,11 +72,11 @@ export const createImportSlice: SliceCreator<ImportSlice> = (set, get) => ({
     if (!before.imported && before.status === 'done') covered[v.op] = { state: before, model: s.model.summary?.name ?? null };
     if (v.op === 'trace') s.patchTrace(v.settings);
     else if (v.op === 'sweep') s.patchSweep(v.settings);
-    else s.setIntervention({ ...s.experiment.intervention, ...v.intervention });
+    else s.setIntervention('config' in v.intervention ? v.intervention : { ...s.experiment.intervention, ...v.intervention });
     const e = get().experiment;
     const current = v.op === 'trace' ? e.trace : v.op === 'sweep' ? e.sweep : e.intervention;
     const r = parsed.file.result;
-    const imported: ImportedFrom = { file, date, provenance: r.provenance ?? null, model: r.provenance?.model ?? r.model ?? null };
+    const imported: ImportedFrom = { file, date, provenance: r.provenance ?? null, model: r.provenance?.model ?? r.model ?? null, carried: v.carried };
     const state: OpState<unknown, unknown> = { status: 'done', progress: null, result: v.result, error: null, inputs: JSON.stringify(current), seconds: null, imported };
     set((st) => ({ importProblem: null, ops: { ...st.ops, [v.op]: state } as Store['ops'] }));
     s.setView(v.view);

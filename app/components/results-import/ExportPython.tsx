@@ -22,7 +22,7 @@ export function ExportPython({ kind, disabled }: { kind: ExportKind; disabled?: 
       <div className="row">
         <button type="button" className="btn btn-small" disabled={disabled} data-testid="export-python" onClick={save}>Export as Python</button>
         <label className="small muted export-target">
-          for{' '}
+          for
           <select value={target} aria-label="Python engine" data-testid="export-target"
             onChange={(e) => { setTarget(e.target.value as ExportTarget); setOutcome(null); }}>
             <option value="pyvene">pyvene</option>

@@ -76,7 +76,7 @@ function Provenance({ from }: { from: ImportedFrom }) {
       <strong>Imported: {main}</strong>
       {from.model && <>, model <code data-testid="import-model">{from.model}</code></>}
       <span className="muted">, {from.file}{date ? `, ${date}` : ''}</span>
-      <div className="small muted">{others ? `${others}. ` : ''}Not run in this browser; the settings on the left are the file&apos;s where it records them.</div>
+      <div className="small muted">{others ? `${others}. ` : ''}Not run in this browser. From the file: {from.carried}.</div>
     </div>
   );
 }

@@ -60,6 +60,13 @@ describe('viewForResult', () => {
     ]);
     const brief = view({ ...file, original: { top_k: top(logitsO) }, intervened: { top_k: top(logitsI) } });
     expect('table' in brief.result).toBe(false);
+    expect(brief.carried).toMatch(/^base and source prompts/);
+    // A file that carries its experiment document sets the whole Interventions document (the model stays the workbench's).
+    const experiment = { model: 'gpt2-xl', base: 'The cat', sources: ['A dog'], config: { representations: [{ layer: 30, component: 'mlp_output' }] } };
+    const whole = view({ ...file, experiment });
+    if (whole.op !== 'intervention') throw new Error(whole.op);
+    expect(whole.intervention).toEqual({ base: 'The cat', sources: ['A dog'], config: experiment.config });
+    expect(whole.carried).toBe('the whole experiment document');
   });
 
   it('kinds the screens cannot draw from a file are named, not shown half', () => {

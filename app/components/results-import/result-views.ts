@@ -9,10 +9,17 @@ import type { TraceOutput } from '../../workers/trace-op';
 import type { SweepResult } from '../../workers/sweep';
 import type { SweepSettings, TraceSettings } from '../../link/schema';
 
-export type ImportedView =
+/** `carried`: which of the screen's settings the file set (the rest stay the workbench's own). */
+export type ImportedView = { carried: string } & (
   | { op: 'trace'; view: 'trace'; result: TraceOutput; settings: Partial<TraceSettings> }
   | { op: 'sweep'; view: 'sweep'; result: SweepResult; settings: Partial<SweepSettings> }
-  | { op: 'intervention'; view: 'intervene'; result: RunOutput | ExperimentResult; intervention: { base?: string; sources?: string[] } };
+  | { op: 'intervention'; view: 'intervene'; result: RunOutput | ExperimentResult; intervention: Record<string, unknown> });
+
+/** The experiment document a file may carry (`"experiment"`, as the exported scripts can write it). */
+function carriedDocument(r: object): Record<string, unknown> | null {
+  const e = (r as { experiment?: unknown }).experiment;
+  return e && typeof e === 'object' && !Array.isArray(e) ? e as Record<string, unknown> : null;
+}
 
 /** The view for a parsed file, or why it cannot be shown (a sentence naming the kind). */
 export function viewForResult(file: ResultFile): ImportedView | { error: string } {
@@ -54,7 +61,7 @@ function traceView(t: TraceFile): ImportedView {
   };
   if (typeof spec === 'number') settings.noise = spec;
   if (typeof n.seed === 'number' && Number.isInteger(n.seed) && n.seed >= 0) settings.seed = n.seed;
-  return { op: 'trace', view: 'trace', result, settings };
+  return { op: 'trace', view: 'trace', result, settings, carried: 'prompt, subject, answer, samples, window and restored kinds' };
 }
 
 function numberOrNull(v: unknown): number | null {
@@ -69,9 +76,10 @@ function sweepView(s: SweepFile): ImportedView {
     low: s.low_score, high: s.high_score, values: grid(s.values),
   };
   const settings: Partial<SweepSettings> = { base: s.tokens.join(''), component: s.component, metric: s.metric, answer: s.answer.text };
-  const source = (s as { source?: unknown }).source;
+  const source = carriedDocument(s)?.source;
   if (typeof source === 'string') settings.source = source;
-  return { op: 'sweep', view: 'sweep', result, settings };
+  const carried = `base prompt, component, metric and answer${settings.source === undefined ? ' (the file has no source prompt)' : ', source prompt'}`;
+  return { op: 'sweep', view: 'sweep', result, settings, carried };
 }
 
 function runView(r: RunFile): ImportedView {
@@ -79,12 +87,15 @@ function runView(r: RunFile): ImportedView {
     tokens: r.tokens, input_ids: r.input_ids, original: r.original, intervened: r.intervened, collected: r.collected,
     ...(r.rows ? { rows: r.rows } : {}),
   };
-  const intervention: { base?: string; sources?: string[] } = {};
-  if (r.tokens.base && !r.rows) intervention.base = r.tokens.base.join('');
-  if (r.tokens.sources.every((s) => s !== null)) intervention.sources = (r.tokens.sources as string[][]).map((s) => s.join(''));
+  const doc = carriedDocument(r);
+  const intervention: Record<string, unknown> = doc ? { ...doc } : {};
+  delete intervention.model; // the workbench's model stays (the file's is named in the banner)
+  if (!doc && r.tokens.base && !r.rows) intervention.base = r.tokens.base.join('');
+  if (!doc && r.tokens.sources.every((s) => s !== null)) intervention.sources = (r.tokens.sources as string[][]).map((s) => s.join(''));
+  const carried = doc ? 'the whole experiment document' : 'base and source prompts (the interventions are not in the file: the ones shown are the workbench\'s)';
   const o = r.original.logits;
   const i = r.intervened.logits;
-  if (!o || !i || o.length !== i.length) return { op: 'intervention', view: 'intervene', result, intervention };
+  if (!o || !i || o.length !== i.length) return { op: 'intervention', view: 'intervene', result, intervention, carried };
   // With the full logits in the file, the next-token table is exact on both sides, as for an in-browser run.
   const before = softmax(o);
   const after = softmax(i);
@@ -92,5 +103,5 @@ function runView(r: RunFile): ImportedView {
   const table = [...names].filter(([id]) => id < before.length)
     .map(([id, token]) => ({ id, token, before: before[id]!, after: after[id]! }))
     .sort((a, b) => b.after - a.after || b.before - a.before);
-  return { op: 'intervention', view: 'intervene', result: { ...result, table }, intervention };
+  return { op: 'intervention', view: 'intervene', result: { ...result, table }, intervention, carried };
 }

@@ -12,6 +12,7 @@ import { Heatmap } from '../heatmap/Heatmap';
 import type { Grid } from '../heatmap/draw-heatmap';
 import { download, slug } from '../heatmap/export';
 import type { SweepProgress, SweepResult } from '../../workers/sweep';
+import { ExportPython } from '../results-import/ExportPython';
 
 export const SWEEP_COMPONENTS = ['block_output', 'block_input', 'attention_output', 'mlp_output', 'mlp_input', 'attention_input', 'attention_value_output'];
 
@@ -21,8 +22,13 @@ export function sweepGrid(r: SweepResult): Grid {
   return {
     title: `Patching ${r.component} from source into base`, rows: r.tokens, columns: Array.from({ length: r.layers }, (_, i) => String(i)),
     values: r.values, kind, valueLabel: label, rowLabel: 'position', columnLabel: 'layer',
-    domain: r.metric === 'prob' ? [Math.min(r.low, ...r.values.flat()), Math.max(r.high, ...r.values.flat())] : undefined,
+    domain: r.metric === 'prob' ? [Math.min(r.low, ...finite(r.values)), Math.max(r.high, ...finite(r.values))] : undefined,
   };
+}
+
+/** The cells with a value (a cell an imported file left out is NaN, drawn empty). */
+function finite(values: number[][]): number[] {
+  return values.flat().filter(Number.isFinite);
 }
 
 export function SweepScreen() {
@@ -85,6 +91,7 @@ export function SweepScreen() {
           <Panel>
             <RunBar op={op} current={sweep} label="Run sweep" onRun={run} onCancel={() => cancel('sweep')} disabled={disabled} testId="sweep"
               progressText={(p) => { const s = p as SweepProgress; return { fraction: s.done / s.total, text: `${s.done} of ${s.total} cells` }; }} />
+            <ExportPython kind="sweep" />
           </Panel>
         </div>
         <div className="stack">

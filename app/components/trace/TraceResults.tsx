@@ -21,7 +21,7 @@ export function traceGrids(r: TraceOutput): Grid[] {
   return (['resid', 'mlp', 'attn'] as const).filter((k) => r.scores[k]).map((kind) => {
     const values = r.scores[kind]!;
     // As in ROME's plots: the colour runs from the corrupted score to the largest restored one.
-    const max = Math.max(...values.flat());
+    const max = Math.max(...values.flat().filter(Number.isFinite)); // an imported file's missing cells are NaN
     return {
       title: kind === 'resid' ? TITLES[kind] : `${TITLES[kind]} (window ${r.window})`,
       rows: r.tokens, columns: Array.from({ length: layers }, (_, i) => String(i)), values, kind, starred,

@@ -10,6 +10,7 @@ import { TokenStrip } from '../common/TokenStrip';
 import { ErrorNote, Explainer, Field, Panel, ProbBar, tokenLabel } from '../common/ui';
 import { TraceOptions } from './TraceOptions';
 import { TraceResults } from './TraceResults';
+import { ExportPython } from '../results-import/ExportPython';
 import { guessSubject, rangeText, subjectRange } from './subject';
 import type { TraceProgress } from '../../workers/trace-op';
 
@@ -71,6 +72,7 @@ export function TraceScreen() {
                 const text = t.stage === 'compile' ? 'preparing the graphs' : t.stage === 'cells' ? `${t.done} of ${t.total} batches of cells` : `${t.stage} run`;
                 return { fraction: t.stage === 'cells' && t.total ? t.done / t.total : null, text };
               }} />
+            <ExportPython kind="trace" />
           </Panel>
         </div>
         <div className="stack">
