@@ -1,30 +1,24 @@
-// A serial-chain preset (pyvene's serial mode: source 0 → source 1 → base) in the Classroom: the card opens the
-// intervention and runs it, and the next-token table equals the engine in Node on the document the preset builds.
-// The bundled manifest gets one serial preset added on the way to the browser (builds of the second edition carry
-// their own; docs/models.md).
+// The bundled serial-chain preset (pyvene's serial mode: source 0 → source 1 → base) in the Classroom: the card opens
+// the intervention and runs it, and the next-token table equals the engine in Node on the document the preset
+// builds; the chain carries source 0's capital into the base (the same two sites in parallel follow source 1).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { multiSourcePreset } from '../app/components/classroom/presets';
 import type { MultiSourcePreset } from '../app/state/catalog';
 import { defaultExperiment } from '../app/link/schema';
 import { ExperimentSchema } from '../engine/experiment/experiment-schema';
 import { runExperiment } from '../engine/experiment/run-experiment';
+import { BUNDLED_DIR } from '../engine/load/node-resolver';
 import { appUrl, screen, shot, watchErrors } from './support/app';
 import { nodeModel } from './support/engine';
 
-const CHAIN: MultiSourcePreset = {
-  name: 'Italy → Spain → France (serial)', base: 'The capital of France is', mode: 'serial', component: 'block_output',
-  sources: ['The capital of Italy is', 'The capital of Spain is'],
-  sites: [{ source: 0, layer: 1, position: 'last subject token' }, { source: 1, layer: 4, position: 'last token' }],
-  note: 'Italy at the subject into the Spain run, then that run’s last token into the base.',
-};
+const MANIFEST = JSON.parse(readFileSync(join(BUNDLED_DIR, 'gpt2-facts', 'patchbay.json'), 'utf8')) as { presets: { multi_source: MultiSourcePreset[] } };
+const CHAIN = MANIFEST.presets.multi_source.find((p) => p.mode === 'serial')!;
 
 test('a serial-chain preset runs in the browser as in Node', async ({ page }) => {
   const errors = watchErrors(page);
-  await page.route('**/models/gpt2-facts/patchbay.json', async (route) => {
-    const manifest = await (await route.fetch()).json();
-    manifest.presets.multi_source.push(CHAIN);
-    await route.fulfill({ json: manifest });
-  });
+  expect(CHAIN).toBeDefined();
   await page.goto(appUrl());
   await screen(page, 'Classroom');
   const card = page.locator('.preset', { hasText: CHAIN.name });
