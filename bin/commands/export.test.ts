@@ -20,4 +20,15 @@ describe('patchbay export', () => {
     expect(readFileSync(join(dir, 'run.py'), 'utf8')).toBe(exportScript(RUN, 'nnsight'));
     expect(await main(['export', '--to', 'torchscript', join(dir, 'exp.json')])).toBe(1);
   });
+
+  it('a trace document\'s noise_file is read beside the document and carried as noise_values', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'patchbay-export-'));
+    const trace = { kind: 'trace', model: 'gpt2-facts', prompt: 'The Eiffel Tower is in', subject: 'Eiffel Tower' };
+    writeFileSync(join(dir, 'noise.json'), JSON.stringify([[[0.25, -0.5]]]));
+    writeFileSync(join(dir, 'trace.json'), JSON.stringify({ ...trace, noise_file: 'noise.json' }));
+    expect(await main(['export', '--to', 'pyvene', join(dir, 'trace.json'), '--out', join(dir, 'trace.py')])).toBe(0);
+    expect(readFileSync(join(dir, 'trace.py'), 'utf8')).toBe(exportScript({ ...trace, noise_values: [[[0.25, -0.5]]] }, 'pyvene'));
+    writeFileSync(join(dir, 'noise.json'), '{"samples": 3}');
+    expect(await main(['export', '--to', 'pyvene', join(dir, 'trace.json')])).toBe(1);
+  });
 });

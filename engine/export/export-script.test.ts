@@ -2,12 +2,15 @@
 // contract, the document carried, the model mapping, and what each target refuses. `patchbay export`: bin/commands/export.test.ts.
 import { describe, expect, it } from 'vitest';
 import { exportScript } from './export-script.js';
+import { pythonShapeProblems } from './python-shape.js';
+import { parseTraceDocument, traceDocumentOptions } from './trace-document.js';
 
 const RUN = {
   model: 'Xenova/gpt2', base: 'The Eiffel Tower is in', sources: ['The Colosseum is in'],
   config: { representations: [{ layer: 2, component: 'block_output', intervention_type: 'VanillaIntervention' }] },
   unit_locations: { 'sources->base': 3 },
 };
+const TRACE = { kind: 'trace', model: 'Xenova/gpt2', prompt: 'The Eiffel Tower is in', subject: 'Eiffel Tower', samples: 3, window: 4 };
 const SWEEP = { kind: 'sweep', model: 'onnx-community/pythia-70m-ONNX', base: 'a b c', source: 'd e f' };
 
 describe('exportScript', () => {
@@ -47,4 +50,38 @@ describe('exportScript', () => {
     expect(() => exportScript({ kind: 'sweep', base: 'a' }, 'nnsight')).toThrow(/"source" must be a string/);
   });
 
+  it('every export is well-formed Python in shape (indentation, brackets)', () => {
+    for (const target of ['pyvene', 'nnsight'] as const) {
+      for (const doc of [RUN, SWEEP, TRACE]) expect(pythonShapeProblems(exportScript(doc, target))).toEqual([]);
+    }
+    expect(pythonShapeProblems('if x:\ny = (1,\n')).toEqual(['line 2: expected an indented block', 'line 2: "(" is never closed']);
+  });
+
+  it('trace: ROME\'s procedure in both engines, with explicit noise or Patchbay\'s generator ported', () => {
+    const pv = exportScript(TRACE, 'pyvene');
+    expect(pv).toContain('MODEL = "openai-community/gpt2"');
+    expect(pv).toContain('ap.add_argument("--noise-file"');
+    expect(pv).toContain('class PatchbayRng:');
+    expect(pv).toContain('self.state = (self.state + 0x6D2B79F5) & M32');  // mulberry32, as engine/util/random.ts
+    expect(pv).toContain('class FixedNoise(pv.ConstantSourceIntervention, pv.LocalistRepresentationIntervention):');
+    expect(pv).toContain('COMPONENT = {"resid": "block_output", "mlp": "mlp_output", "attn": "attention_output"}');
+    expect(pv).toContain('write(trace_result(scores, low, high, answer, PYVENE_VERSION))');
+    const nn = exportScript({ ...TRACE, noise_values: [[[0.5]]] }, 'nnsight');
+    expect(nn).toContain('EMBED.output[1:, subject[0]:subject[1]] += noise.to(EMBED.output.device)');
+    expect(nn).toContain('h[1:, t] = h[0, t]');
+    expect(nn).toContain('\\"noise_values\\":[[[0.5]]]'); // the document, carried as JSON
+    expect(nn).toContain('write(trace_result(scores, low, high, answer, NNSIGHT_VERSION, args.remote))');
+  });
+
+  it('trace documents: validated with JSON paths, and the options Patchbay traces the same document with', () => {
+    expect(() => parseTraceDocument({ kind: 'trace', prompt: 'a', input_ids: [1], subject: 'a' })).toThrow(/^prompt: give the prompt as "prompt"/);
+    expect(() => parseTraceDocument({ kind: 'trace', prompt: 'a' })).toThrow(/^subject: /);
+    expect(() => parseTraceDocument({ ...TRACE, kinds: ['mlp', 'heads'] })).toThrow(/^kinds\[1\]: /);
+    expect(() => parseTraceDocument({ ...TRACE, noise: 'x3' })).toThrow(/noise: expected "sN", "uN" or a number/);
+    expect(() => exportScript({ ...TRACE, noise_file: 'n.json' }, 'pyvene')).toThrow(/noise_file: read n.json into "noise_values" first/);
+    expect(traceDocumentOptions(parseTraceDocument({ ...TRACE, answer: ' Paris' }))).toEqual({
+      prompt: TRACE.prompt, subject: 'Eiffel Tower', answerText: ' Paris', samples: 3, window: 4, noise: 's3', uniform: false,
+      kinds: ['resid', 'mlp', 'attn'], seed: 1,
+    });
+  });
 });

@@ -1,15 +1,23 @@
-// Chooses the exporter for a document (run or sweep) and a target engine (pyvene or nnsight). Stage: results (export).
+// Chooses the exporter for a document (run, sweep or trace) and a target engine (pyvene or nnsight). Stage: results (export).
 import { PatchbayError } from '../errors.js';
 import { validateExperiment } from '../experiment/experiment-schema.js';
 import { parseSweepDocument } from '../experiments/sweep.js';
 import { exportPyveneRun, exportPyveneSweep, type ExportOptions } from './pyvene.js';
 import { exportNnsightRun, exportNnsightSweep } from './nnsight.js';
+import { parseTraceDocument } from './trace-document.js';
+import { exportTrace } from './trace-script.js';
 
 export type ExportTarget = 'pyvene' | 'nnsight';
 
 /** The script text for a parsed JSON document; documents are validated as `patchbay run` / `sweep` validate them. */
 export function exportScript(json: unknown, target: ExportTarget, opts: ExportOptions = {}): string {
-  if ((json as { kind?: unknown } | null)?.kind === 'sweep') {
+  const kind = (json as { kind?: unknown } | null)?.kind;
+  if (kind === 'trace') {
+    const doc = parseTraceDocument(json);
+    if (doc.noise_file) throw new PatchbayError('TRACE_INVALID', `read ${doc.noise_file} into "noise_values" first (patchbay export does it)`, 'noise_file');
+    return exportTrace(doc, target, opts);
+  }
+  if (kind === 'sweep') {
     const doc = parseSweepDocument(json);
     return target === 'pyvene' ? exportPyveneSweep(doc, opts) : exportNnsightSweep(doc, opts);
   }

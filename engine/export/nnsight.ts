@@ -16,7 +16,7 @@ const WRITES: Record<string, string> = {
 /** Components in the order a block runs them (nnsight reads modules in execution order). */
 const COMPONENTS = ['block_input', 'attention_input', 'attention_output', 'mlp_input', 'mlp_activation', 'mlp_output', 'block_output'];
 
-const LOAD = [
+export const NNSIGHT_LOAD = [
   'import os',
   'if args.remote:',
   '    if not os.environ.get("NDIF_API_KEY"):',
@@ -54,7 +54,7 @@ export function exportNnsightRun(doc: ExperimentDoc, opts: ExportOptions = {}): 
   const serial = doc.config.mode === 'serial';
   return [
     ...prelude({ engine: 'nnsight', model, patchbayModel: doc.model ?? null, doc }, ['import nnsight', 'from nnsight import LanguageModel']),
-    ...LOAD,
+    ...NNSIGHT_LOAD,
     `base = on_device(${input(doc.base)})["input_ids"]`,
     `sources = [on_device(s)["input_ids"] for s in [${doc.sources.map(input).join(', ')}]]`,
     `STEPS = ${py(steps)}  # per intervention: site, type, source and target positions, the source it reads`,
@@ -116,7 +116,7 @@ export function exportNnsightSweep(doc: SweepDocument, opts: ExportOptions = {})
   if (!COMPONENTS.includes(doc.component)) unsupported(`component ${doc.component}`, 'component');
   return [
     ...prelude({ engine: 'nnsight', model, patchbayModel: doc.model ?? null, doc }, ['import nnsight', 'from nnsight import LanguageModel']),
-    ...LOAD,
+    ...NNSIGHT_LOAD,
     ...SWEEP_SETUP.map((l) => l.replace('model.config', 'lm.config').replace('model(**base)', 'lm._model(**base)').replace('model(**source)', 'lm._model(**source)')),
     'clean = []  # the source run\'s site value at every layer',
     'with torch.no_grad():',

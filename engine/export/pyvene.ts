@@ -8,7 +8,7 @@ import { prelude } from './script-common.js';
 
 export interface ExportOptions { hfModel?: string }
 
-const LOAD = [
+export const PYVENE_LOAD = [
   'if args.remote:',
   '    sys.exit("pyvene runs the model on this machine; export with --to nnsight to run on NDIF (--remote)")',
   'tokenizer = AutoTokenizer.from_pretrained(args.model)',
@@ -25,7 +25,7 @@ export function exportPyveneRun(doc: ExperimentDoc, opts: ExportOptions = {}): s
   const reps = doc.config.representations;
   const lines = [
     ...prelude({ engine: 'pyvene', model, patchbayModel: doc.model ?? null, doc }, ['import pyvene as pv']),
-    ...LOAD,
+    ...PYVENE_LOAD,
     'config = pv.IntervenableConfig(',
     `    mode=${py(doc.config.mode)},`,
     '    representations=[',
@@ -71,7 +71,7 @@ export function exportPyveneSweep(doc: SweepDocument, opts: ExportOptions = {}):
   const model = opts.hfModel ?? pytorchModelFor(doc.model ?? 'gpt2');
   return [
     ...prelude({ engine: 'pyvene', model, patchbayModel: doc.model ?? null, doc }, ['import pyvene as pv']),
-    ...LOAD,
+    ...PYVENE_LOAD,
     ...SWEEP_SETUP,
     'def patched(layer, pos):',
     '    config = pv.IntervenableConfig(representations=[pv.RepresentationConfig(layer=layer, component=COMPONENT, unit="pos",',
