@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TESTDATA, fixtureReference } from '../../engine/test-support/fixtures.js';
 import { patchbayInProcess as patchbay } from '../test-support.js';
+import { saveTrained } from '../../engine/training/trained-io.js';
+import type { TrainedCell } from '../../engine/training/das.js';
 
 /** Runs the CLI in this process (bin/cli.test.ts covers the real process entry), capturing stdout and stderr. */
 
@@ -42,6 +44,24 @@ describe('patchbay generate', () => {
     expect(a.intervened.ids).toHaveLength(5);
     expect(a.intervened.ids).not.toEqual(a.original.ids);
     expect(a.original.text).toBe('');
+  });
+
+  it('--steer trained=: a saved trained intervention\'s direction steers exactly as the same vector given explicitly', async () => {
+    const D = 128; // gpt2-facts' d_model
+    const u = Array.from({ length: D }, (_, i) => Math.fround(Math.sin(i + 1)));
+    const weight = Float32Array.from(u.flatMap((v, i) => [v, i % 2]));
+    const { json, bytes } = saveTrained({ layer: 1, position: -1, component: 'block_output', type: 'LowRankRotatedSpaceIntervention', rank: 2, weight, weightCols: 2, params: {}, losses: [], iia: 0 } as unknown as TrainedCell, 'L1.f32');
+    writeFileSync(join(dir, 'L1.json'), JSON.stringify(json));
+    writeFileSync(join(dir, 'L1.f32'), bytes);
+    const norm = Math.hypot(...u);
+    const args = ['generate', '--model', model, '--prompt', 'John opened the letter and felt', '--max-new-tokens', '5', '--json', '--steer'];
+    const trained = await patchbay([...args, `L1.block_output:60:trained=${join(dir, 'L1.json')}`]);
+    const explicit = await patchbay([...args, `L1.block_output:60:vector=${u.map((v) => v / norm).join(',')}`]);
+    expect(trained.stderr).toBe('');
+    expect(JSON.parse(trained.stdout).intervened.ids).toEqual(JSON.parse(explicit.stdout).intervened.ids);
+    expect(JSON.parse(trained.stdout).intervened.ids).not.toEqual(JSON.parse(trained.stdout).original.ids);
+    const wrong = await patchbay([...args, `L1.mlp_output:60:trained=${join(dir, 'L1.json')}`]);
+    expect(wrong.stderr).toMatch(/^patchbay: INPUT_INVALID: .*trained at block_output \(layer 1\)/);
   });
 
   it('fails with one coded line', async () => {

@@ -9,6 +9,7 @@ import type { ExperimentDoc } from '../../engine/experiment/experiment-schema.js
 import { endOfText, generate, type Continuation, type InterveneOn } from '../../engine/experiments/generate.js';
 import { parseSteerSpec } from '../../engine/experiments/generate/steer-spec.js';
 import { steeringExperiment, steeringVectors } from '../../engine/experiments/generate/steering.js';
+import { resolveTrainedSteer } from '../../engine/experiments/generate/trained-steer.js';
 import { openForCli, RUNTIME_OPTION, THREADS_OPTION } from './open.js';
 import { readDocument, readSideFiles } from './document.js';
 
@@ -25,7 +26,7 @@ export function registerGenerate(program: Command): void {
     .option('--prompt <text>', 'the prompt (default: the experiment\'s base)')
     .option('--max-new-tokens <n>', 'tokens to generate', '20')
     .option('--experiment <file>', 'experiment JSON whose interventions apply')
-    .option('--steer <spec>', 'steering vector: SITES:COEF:SOURCE (e.g. "L2.block_output:4:token= happy"), JSON, or @file.json')
+    .option('--steer <spec>', 'steering vector: SITES:COEF:SOURCE (token=, diff=, vector=, trained=DAS.json[#k]; e.g. "L2.block_output:4:token= happy"), JSON, or @file.json')
     .option('--intervene-on <where>', 'prompt | generated | both (see docs/generation.md)', 'both')
     .option('--seed <s>', 'sampling seed', '0')
     .option('--temperature <t>', 'sampling temperature (0 = greedy)')
@@ -73,8 +74,16 @@ function withPrompt(doc: ExperimentDoc, prompt: string | undefined): ExperimentD
 async function steerDoc(model: LoadedModel, flags: GenerateFlags): Promise<ExperimentDoc> {
   if (!flags.prompt) throw new PatchbayError('INPUT_INVALID', '--steer needs --prompt');
   const text = flags.steer!.startsWith('@') ? await readSpecFile(flags.steer!.slice(1)) : flags.steer!;
-  const spec = parseSteerSpec(text, model.info.dims.nLayers);
+  const spec = await resolveTrainedSteer(parseSteerSpec(text, model.info.dims.nLayers), readTrainedFile);
   return steeringExperiment(model, flags.prompt, spec, await steeringVectors(model, spec));
+}
+
+async function readTrainedFile(file: string): Promise<Uint8Array> {
+  try {
+    return new Uint8Array(await readFile(file));
+  } catch (e) {
+    throw new PatchbayError('INPUT_INVALID', `cannot read the trained intervention's file ${file}: ${(e as Error).message}`);
+  }
 }
 
 async function readSpecFile(file: string): Promise<string> {

@@ -3,6 +3,8 @@
 //   L0-5.mlp_output:2:diff=I love it|So happy/I hate it|So sad      mean(positive) − mean(negative), '|' between
 //                                                  prompts, '/' between the sets (each prompt's last token)
 //   L*.block_output:-1.5:vector=0.1,0,-0.2,…       an explicit vector (one value per feature)
+//   L2.block_output:3:trained=das/L2_p5.json#0     column 0 (the default) of a saved trained intervention's rotation,
+//                                                  normalised (`patchbay das --save-dir`; generate/trained-steer.ts)
 //   {"layers": [1, 2], "component": "mlp_output", "coefficient": 2, "positive": ["…"], "negative": ["…"]}
 // SITES is L<n>, L<a>-<b> or L* (every layer) and a component. Prompts containing '/' or '|' need the JSON form.
 import { PatchbayError } from '../../errors.js';
@@ -12,7 +14,7 @@ import type { SteerSource, SteerSpec } from './steering.js';
 export function parseSteerSpec(text: string, nLayers: number): SteerSpec {
   const t = text.trim();
   if (t.startsWith('{')) return fromJson(t, nLayers);
-  const m = /^L(\*|\d+(?:-\d+)?)\.([a-z_]+):([^:]+):(token|diff|vector)=(.*)$/s.exec(t);
+  const m = /^L(\*|\d+(?:-\d+)?)\.([a-z_]+):([^:]+):(token|diff|vector|trained)=(.*)$/s.exec(t);
   if (!m) throw bad(`"${text}" is not SITES:COEFFICIENT:SOURCE (e.g. L3.block_output:4:token= happy)`);
   const [, layers, component, coef, kind, rest] = m as unknown as [string, string, string, string, string, string];
   return { layers: layerRange(layers, nLayers), component: checkComponent(component), coefficient: number(coef, 'coefficient'), source: source(kind, rest) };
@@ -21,6 +23,7 @@ export function parseSteerSpec(text: string, nLayers: number): SteerSpec {
 function source(kind: string, rest: string): SteerSource {
   if (kind === 'token') return { kind: 'token', text: rest };
   if (kind === 'vector') return { kind: 'vector', values: rest.split(',').map((v) => number(v, 'vector value')) };
+  if (kind === 'trained') return trained(rest);
   const sets = rest.split('/');
   if (sets.length !== 2) throw bad(`diff= needs exactly one '/' between the positive and the negative prompts; found ${sets.length - 1}`);
   const [positive, negative] = sets.map((s) => s.split('|').filter((p) => p.length > 0)) as [string[], string[]];
@@ -48,10 +51,18 @@ function fromJson(t: string, nLayers: number): SteerSpec {
   const strings = (v: unknown) => (Array.isArray(v) ? v.map(String) : [String(v)]);
   let src: SteerSource;
   if (typeof j.token === 'string') src = { kind: 'token', text: j.token };
+  else if (typeof j.trained === 'string') src = trained(j.trained, j.column === undefined ? undefined : number(String(j.column), 'column'));
   else if (Array.isArray(j.vector)) src = { kind: 'vector', values: j.vector.map((v) => number(String(v), 'vector value')) };
   else if (j.positive !== undefined && j.negative !== undefined) src = { kind: 'diff', positive: strings(j.positive), negative: strings(j.negative) };
-  else throw bad('the JSON form needs "token", "vector", or "positive" and "negative"');
+  else throw bad('the JSON form needs "token", "vector", "trained", or "positive" and "negative"');
   return { layers, component, coefficient, source: src };
+}
+
+/** "path.json" or "path.json#k" (column k of the trained rotation). */
+function trained(rest: string, column?: number): SteerSource {
+  const m = /^(.*?)(?:#(\d+))?$/s.exec(rest.trim())!;
+  if (!m[1]) throw bad('trained= needs the path of a trained intervention\'s JSON (written by patchbay das --save-dir)');
+  return { kind: 'trained', file: m[1], column: column ?? (m[2] === undefined ? 0 : Number(m[2])) };
 }
 
 function checkComponent(c: string) {

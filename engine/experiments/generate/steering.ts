@@ -14,7 +14,10 @@ import { graphCache } from '../../compile/graph-cache.js';
 export type SteerSource =
   | { kind: 'token'; text: string }
   | { kind: 'diff'; positive: string[]; negative: string[] }
-  | { kind: 'vector'; values: number[] };
+  | { kind: 'vector'; values: number[] }
+  /** Column `column` of a saved trained intervention's rotation (JSON path); resolveTrainedSteer reads it into a
+   *  `vector` source first (generate/trained-steer.ts). */
+  | { kind: 'trained'; file: string; column: number };
 
 export interface SteerSpec {
   layers: number[];
@@ -28,6 +31,9 @@ export async function steeringVectors(model: LoadedModel, spec: SteerSpec, signa
   checkSpec(model, spec);
   const features = COMPONENT_INFO[spec.component].featureSize(model.info.dims);
   const s = spec.source;
+  if (s.kind === 'trained') {
+    throw new PatchbayError('CONFIG_UNSUPPORTED', `the trained intervention ${s.file} has not been read: resolve it with resolveTrainedSteer first`, 'steer.trained');
+  }
   if (s.kind === 'vector') {
     if (s.values.length !== features) {
       throw new PatchbayError('SHAPE_MISMATCH', `the steering vector has ${s.values.length} values; ${spec.component} has ${features} features`, 'steer.vector');
