@@ -26,7 +26,7 @@ export function ExportPython({ kind, disabled }: { kind: ExportKind; disabled?: 
           <select value={target} aria-label="Python engine" data-testid="export-target"
             onChange={(e) => { setTarget(e.target.value as ExportTarget); setOutcome(null); }}>
             <option value="pyvene">pyvene</option>
-            <option value="nnsight">nnsight (local or NDIF)</option>
+            <option value="nnsight">nnsight</option>
           </select>
         </label>
       </div>
@@ -34,11 +34,17 @@ export function ExportPython({ kind, disabled }: { kind: ExportKind; disabled?: 
       {outcome?.ok && (
         <div className="export-run small" data-testid="export-python-command">
           <p className="muted">Saved <code>{outcome.filename}</code>. Run it on a machine with PyTorch{outcome.weights ? ', after converting the bundled weights' : ''}, then import <code>result.json</code> here:</p>
-          <pre className="code">{outcome.weights ? `${outcome.weights}\n` : ''}{outcome.command}</pre>
+          <pre className="code" data-testid="export-python-lines">{commands(outcome)}</pre>
+          <button type="button" className="btn btn-small" onClick={() => void navigator.clipboard?.writeText(commands(outcome))}>Copy commands</button>
+          {outcome.remote && <p className="muted">Add <code>--remote</code> to run it on NDIF, with your key in <code>NDIF_API_KEY</code>.</p>}
         </div>
       )}
     </div>
   );
+}
+
+function commands(o: { weights: string | null; command: string }): string {
+  return o.weights ? `${o.weights}\n${o.command}` : o.command;
 }
 
 function capital(s: string): string {

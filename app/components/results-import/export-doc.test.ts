@@ -27,7 +27,8 @@ describe('exportFor', () => {
     expect(o.script).toContain('MODEL = "openai-community/gpt2"');
     expect(o.script).toContain('lm.trace(');
     expect(o.weights).toBeNull();
-    expect(o.command).toMatch(/^python experiment-nnsight\.py --model openai-community\/gpt2 --out result\.json {2}# add --remote to run on NDIF/);
+    expect(o.command).toBe('python experiment-nnsight.py --model openai-community/gpt2 --out result.json');
+    expect(o.remote).toBe(true);
   });
 
   it('the Sweep screen exports a sweep document for both engines', () => {

@@ -7,7 +7,7 @@ import type { Experiment, ModelRef } from '../../link/schema';
 export type ExportKind = 'run' | 'sweep' | 'trace';
 
 export type ExportOutcome =
-  | { ok: true; script: string; filename: string; command: string; weights: string | null }
+  | { ok: true; script: string; filename: string; command: string; weights: string | null; remote: boolean }
   | { ok: false; message: string };
 
 const KIND_NAMES: Record<ExportKind, string> = { run: 'an intervention run', sweep: 'a patching sweep', trace: 'a causal trace' };
@@ -53,10 +53,9 @@ export function exportFor(kind: ExportKind, e: Experiment, target: ExportTarget)
   // A bundled model runs from its converted weights; a hub export from its PyTorch original; files and URLs: the user's.
   const hf = bundled ? `${bundled}-torch` : e.model.kind === 'hub' ? pytorchModelFor(e.model.repo) : 'HF_ID_OR_PATH';
   const filename = `${kind === 'run' ? 'experiment' : kind}-${target}.py`;
-  const remote = target === 'nnsight' ? '  # add --remote to run on NDIF (NDIF_API_KEY in the environment)' : '';
   return {
-    ok: true, script, filename,
-    command: `python ${filename} --model ${hf} --out result.json${remote}`,
+    ok: true, script, filename, remote: target === 'nnsight',
+    command: `python ${filename} --model ${hf} --out result.json`,
     weights: bundled ? `python tools/scaleout/onnx_to_torch.py public/models/${bundled} ${bundled}-torch` : null,
   };
 }
