@@ -11,6 +11,7 @@ const RUN = {
   unit_locations: { 'sources->base': 3 },
 };
 const TRACE = { kind: 'trace', model: 'Xenova/gpt2', prompt: 'The Eiffel Tower is in', subject: 'Eiffel Tower', samples: 3, window: 4 };
+const GENERATE = { kind: 'generate', model: 'gpt2-facts', prompt: 'At the end of the day, Emma felt', steer: 'L*.mlp_output:2:token= happy', max_new_tokens: 5 };
 const SWEEP = { kind: 'sweep', model: 'onnx-community/pythia-70m-ONNX', base: 'a b c', source: 'd e f' };
 
 describe('exportScript', () => {
@@ -52,7 +53,7 @@ describe('exportScript', () => {
 
   it('every export is well-formed Python in shape (indentation, brackets)', () => {
     for (const target of ['pyvene', 'nnsight'] as const) {
-      for (const doc of [RUN, SWEEP, TRACE]) expect(pythonShapeProblems(exportScript(doc, target))).toEqual([]);
+      for (const doc of [RUN, SWEEP, TRACE, GENERATE]) expect(pythonShapeProblems(exportScript(doc, target))).toEqual([]);
     }
     expect(pythonShapeProblems('if x:\ny = (1,\n')).toEqual(['line 2: expected an indented block', 'line 2: "(" is never closed']);
   });
@@ -83,5 +84,19 @@ describe('exportScript', () => {
       prompt: TRACE.prompt, subject: 'Eiffel Tower', answerText: ' Paris', samples: 3, window: 4, noise: 's3', uniform: false,
       kinds: ['resid', 'mlp', 'attn'], seed: 1,
     });
+  });
+
+  it('generation with steering: greedy in both engines, the steering spec as data, the generate --json format', () => {
+    const pv = exportScript(GENERATE, 'pyvene');
+    expect(pv).toContain('STEER = {"layers": "*", "component": "mlp_output", "coefficient": 2, "source": {"kind": "token", "text": " happy"}}');
+    expect(pv).toContain('intervention_type=pv.AdditionIntervention, source_representation=v)');
+    expect(pv).toContain('nxt = int(torch.argmax(next_logits(rows[r], steered=r == 1)))');
+    expect(pv).toContain('"original": {"ids": gen[0], "text": tokenizer.decode(gen[0])},');
+    const nn = exportScript({ ...GENERATE, steer: { layers: [2, 1], component: 'block_output', coefficient: -1, positive: ['a'], negative: ['b'] } }, 'nnsight');
+    expect(nn).toContain('STEER = {"layers": [2, 1], "component": "block_output", "coefficient": -1, "source": {"kind": "diff", "positive": ["a"], "negative": ["b"]}}');
+    expect(nn).toContain('h[:, pos] += VECTORS[i].to(h.device)');
+    expect(() => exportScript({ ...GENERATE, temperature: 0.7 }, 'pyvene')).toThrow(/decodes greedily/);
+    expect(() => exportScript({ ...GENERATE, steer: 'L1.nowhere:2:token= a' }, 'pyvene')).toThrow(/unknown component "nowhere"/);
+    expect(() => exportScript({ ...GENERATE, intervene_on: 'all' }, 'nnsight')).toThrow(/^intervene_on: /);
   });
 });

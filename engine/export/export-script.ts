@@ -1,4 +1,4 @@
-// Chooses the exporter for a document (run, sweep or trace) and a target engine (pyvene or nnsight). Stage: results (export).
+// Chooses the exporter for a document (run, sweep, trace or generate) and a target engine (pyvene or nnsight). Stage: results (export).
 import { PatchbayError } from '../errors.js';
 import { validateExperiment } from '../experiment/experiment-schema.js';
 import { parseSweepDocument } from '../experiments/sweep.js';
@@ -6,6 +6,7 @@ import { exportPyveneRun, exportPyveneSweep, type ExportOptions } from './pyvene
 import { exportNnsightRun, exportNnsightSweep } from './nnsight.js';
 import { parseTraceDocument } from './trace-document.js';
 import { exportTrace } from './trace-script.js';
+import { exportGenerate } from './generate-script.js';
 
 export type ExportTarget = 'pyvene' | 'nnsight';
 
@@ -17,6 +18,7 @@ export function exportScript(json: unknown, target: ExportTarget, opts: ExportOp
     if (doc.noise_file) throw new PatchbayError('TRACE_INVALID', `read ${doc.noise_file} into "noise_values" first (patchbay export does it)`, 'noise_file');
     return exportTrace(doc, target, opts);
   }
+  if (kind === 'generate') return exportGenerate(json, target, opts);
   if (kind === 'sweep') {
     const doc = parseSweepDocument(json);
     return target === 'pyvene' ? exportPyveneSweep(doc, opts) : exportNnsightSweep(doc, opts);

@@ -9,10 +9,12 @@ export function pythonShapeProblems(script: string): string[] {
   const pairs: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
   let expectIndent = false;
   let prevIndent = 0;
+  const strings = { triple: null as string | null };
   script.split('\n').forEach((raw, i) => {
     const line = i + 1;
-    const code = stripStringsAndComments(raw);
-    if (code.trim() === '') return;
+    const inString = strings.triple !== null;
+    const code = stripStringsAndComments(raw, strings);
+    if (inString || code.trim() === '') return;
     const indent = raw.length - raw.trimStart().length;
     if (raw.includes('\t')) problems.push(`line ${line}: a tab`);
     if (stack.length === 0) {
@@ -34,11 +36,24 @@ export function pythonShapeProblems(script: string): string[] {
   return problems;
 }
 
-function stripStringsAndComments(line: string): string {
+/** The line's code outside strings and comments; `state.triple` carries a triple-quoted string across lines. */
+function stripStringsAndComments(line: string, state: { triple: string | null }): string {
   let out = '';
   let quote: string | null = null;
   for (let i = 0; i < line.length; i++) {
     const ch = line[i]!;
+    if (state.triple) {
+      if (line.startsWith(state.triple, i)) {
+        i += 2;
+        state.triple = null;
+      }
+      continue;
+    }
+    if (!quote && (line.startsWith('"""', i) || line.startsWith("'''", i))) {
+      state.triple = line.slice(i, i + 3);
+      i += 2;
+      continue;
+    }
     if (quote) {
       if (ch === '\\') i++;
       else if (ch === quote) quote = null;
