@@ -8,9 +8,9 @@ import { securityHeaders, workerCsp, WORKER_SCRIPT, type ServeMode } from './too
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 const ORT_DIST = resolve(import.meta.dirname, 'node_modules/onnxruntime-web/dist');
-/** What the default onnxruntime-web entry (WebGPU via JSEP + wasm) loads from ort.env.wasm.wasmPaths: the wasm
- *  binary and its Emscripten glue (which also starts ORT's thread workers). */
-const ORT_FILES = ['ort-wasm-simd-threaded.jsep.wasm', 'ort-wasm-simd-threaded.jsep.mjs'];
+/** What onnxruntime-web loads from ort.env.wasm.wasmPaths: the wasm binary and its Emscripten glue (which also starts
+ *  ORT's thread workers), for the wasm-only build (the wasm provider) and the JSEP build (WebGPU). */
+const ORT_FILES = ['ort-wasm-simd-threaded.wasm', 'ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.jsep.wasm', 'ort-wasm-simd-threaded.jsep.mjs'];
 
 /** Cross-origin isolation (wasm threads) and the security headers (CSP, no framing, nosniff): docs/security.md. */
 const devHeaders = securityHeaders('dev');

@@ -1,6 +1,8 @@
 // The one module that talks to onnxruntime: picks the runtime (onnxruntime-node's native CPU kernels in Node,
 // onnxruntime-web everywhere else and as a Node fallback), creates sessions, and runs them one at a time through a
 // queue with a priority lane. Stage: runtime. WebGPU in browsers that have an adapter, wasm (or native CPU) elsewhere.
+// In browsers the wasm provider loads onnxruntime-web's wasm-only build: the WebGPU (JSEP) build's binary is twice
+// the size and its first session took 15–30 s to start in Chromium here, against 2–5 s (docs/benchmarks.md).
 import * as ortWeb from 'onnxruntime-web';
 import { PatchbayError } from '../errors.js';
 import type { RuntimeModel } from '../onnx/model-file.js';
@@ -34,6 +36,7 @@ const NATIVE_PACKAGE = 'onnxruntime-node';
 
 let configured: RuntimeSettings | undefined;
 let nativeApi: Promise<OrtApi> | undefined;
+let wasmOnlyApi: Promise<OrtApi> | undefined;
 /** Every run of every session goes through one queue: onnxruntime-web's WebGPU backend fails ("Session already
  *  started") when two sessions run at once, and the CPU runs on one thread pool anyway. */
 const queue = new RunQueue();
@@ -48,12 +51,15 @@ export function configureRuntime(settings: RuntimeSettings): void {
   if (settings.runtime === 'native' && !isNode()) {
     throw new PatchbayError('RUNTIME_FAILED', 'the native runtime (onnxruntime-node) exists only in Node: use runtime "web" here');
   }
-  if (!configured) {
-    ortWeb.env.wasm.numThreads = settings.numThreads;
-    if (settings.wasmPaths) ortWeb.env.wasm.wasmPaths = settings.wasmPaths;
-    ortWeb.env.logLevel = 'error';
-  }
+  if (!configured) applyWebEnv(ortWeb, settings);
   configured = settings;
+}
+
+/** onnxruntime-web's settings; each build (wasm-only, WebGPU) has its own env, read when its first session starts. */
+function applyWebEnv(ort: OrtApi, settings: RuntimeSettings): void {
+  ort.env.wasm.numThreads = settings.numThreads;
+  if (settings.wasmPaths) ort.env.wasm.wasmPaths = settings.wasmPaths;
+  ort.env.logLevel = 'error';
 }
 
 export function runtimeSettings(): RuntimeSettings {
@@ -65,8 +71,19 @@ export function runtimeKind(settings = runtimeSettings()): RuntimeKind {
   return settings.runtime ?? (isNode() ? 'native' : 'web');
 }
 
-function api(kind: RuntimeKind): Promise<OrtApi> {
-  if (kind === 'web') return Promise.resolve(ortWeb);
+function api(kind: RuntimeKind, provider: ExecutionProvider): Promise<OrtApi> {
+  // Node's onnxruntime-web entry is wasm-only already; in browsers WebGPU needs the JSEP build (the default entry).
+  if (kind === 'web' && (provider === 'webgpu' || isNode())) return Promise.resolve(ortWeb);
+  if (kind === 'web') {
+    wasmOnlyApi ??= import('onnxruntime-web/wasm').then((m) => {
+      applyWebEnv(m, configured ?? runtimeSettings());
+      return m;
+    });
+    return wasmOnlyApi.catch((e: Error) => {
+      wasmOnlyApi = undefined;
+      throw new PatchbayError('RUNTIME_FAILED', `onnxruntime-web's wasm build could not be loaded: ${e.message}`);
+    });
+  }
   nativeApi ??= (import(/* @vite-ignore */ NATIVE_PACKAGE) as Promise<OrtApi & { default?: OrtApi }>).then((m) => {
     const ort = m.InferenceSession ? m : m.default!;
     ort.env.logLevel = 'error';
@@ -103,7 +120,7 @@ export class Session {
     const provider = o.provider ?? settings.provider;
     const kind = runtimeKind(settings);
     if (kind === 'native' && provider === 'webgpu') throw new PatchbayError('RUNTIME_FAILED', 'WebGPU needs a browser: use provider wasm in Node');
-    const ort = await api(kind);
+    const ort = await api(kind, provider);
     const threads = kind === 'native' ? { intraOpNumThreads: settings.numThreads, interOpNumThreads: 1, executionMode: 'sequential' as const } : {};
     try {
       const inner = await ort.InferenceSession.create(model.graphBytes, {
