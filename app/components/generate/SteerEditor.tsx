@@ -1,5 +1,6 @@
 // The steering vector of the Generate view: where it comes from (difference of means, a token's embedding, or an
 // explicit vector), the layers and component it is added at, and the coefficient slider.
+import { TrainedVectorLoader } from './TrainedVectorLoader';
 import type { GenerateSettings } from '../../link/schema';
 import { Field } from '../common/ui';
 
@@ -34,10 +35,13 @@ export function SteerEditor({ steer, layers, onChange }: { steer: Steer; layers:
         </Field>
       )}
       {steer.kind === 'vector' && (
-        <Field label="Values" hint={`${steer.vector.length} values, comma-separated, one per feature.`}>
-          {(id) => <textarea id={id} rows={2} className="code" value={steer.vector.join(', ')}
-            onChange={(e) => onChange({ vector: e.target.value.split(',').map((v) => Number(v.trim())).filter((v) => Number.isFinite(v)) })} />}
-        </Field>
+        <>
+          <Field label="Values" hint={`${steer.vector.length} values, comma-separated, one per feature.`}>
+            {(id) => <textarea id={id} rows={2} className="code" value={steer.vector.join(', ')}
+              onChange={(e) => onChange({ vector: e.target.value.split(',').map((v) => Number(v.trim())).filter((v) => Number.isFinite(v)) })} />}
+          </Field>
+          <TrainedVectorLoader onLoad={onChange} />
+        </>
       )}
       <div className="grid-2">
         <Field label="Component">
