@@ -85,6 +85,25 @@ test('imported trace and run results show in the usual views with their provenan
   await screen(page, 'Causal trace');
   await expect(banner).toContainText('Imported: pyvene 0.1.8 on cuda');
 
+  // A sweep result dropped on the page opens the sweep screen (a missing cell is drawn empty).
+  const sweep = {
+    tokens: ['The', ' cat', ' sat'], layers: 4, component: 'mlp_output', metric: 'prob', answer: { id: 7, text: ' down' },
+    base_answer: { id: 8, text: ' up' }, low_score: 0.1, high_score: 0.9, values: [[0.1, 0.2, 0.3, 0.4], [0.5, null, 0.7, 0.8], [0.2, 0.2, 0.2, 0.9]],
+    provenance: pyvene,
+  };
+  const drop = await page.evaluateHandle((text) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([text], 'sweep.json', { type: 'application/json' }));
+    return dt;
+  }, JSON.stringify(sweep));
+  await page.locator('main').dispatchEvent('drop', { dataTransfer: drop });
+  await expect(page.getByTestId('heatmap-sweep').locator('rect[data-value]')).toHaveCount(12);
+  const cells = await heatmapValues(page, 'heatmap-sweep');
+  expect(cells[2]).toEqual([0.2, 0.2, 0.2, 0.9]);
+  expect(cells[1]![1]).toBeNaN();
+  await expect(banner).toContainText('sweep.json');
+  await expect(page.getByTestId('sweep-base')).toHaveValue('The cat sat');
+
   // Export as Python: the script writes Patchbay's run result with provenance, and says how to run it.
   await screen(page, 'Interventions');
   const download = page.waitForEvent('download');
