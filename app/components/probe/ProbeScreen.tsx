@@ -6,7 +6,7 @@ import { useStore } from '../../state/store';
 import { selectClassroom, selectProbe } from '../../state/experiment-slice';
 import { selectDas } from '../../state/training-slice';
 import { RunBar } from '../common/RunBar';
-import { Explainer, Panel } from '../common/ui';
+import { Explainer, Panel, tokenLabel } from '../common/ui';
 import { Heatmap } from '../heatmap/Heatmap';
 import { download, slug } from '../heatmap/export';
 import type { DasOpProgress } from '../../workers/das-op';
@@ -75,15 +75,17 @@ export function ProbeScreen() {
             }>
               <div className="stat-row" data-testid="das-stats">
                 <div className="stat"><span className="stat-label">Pairs</span><span className="stat-value">{r.train_pairs} train · {r.test_pairs} held out</span></div>
-                <div className="stat"><span className="stat-label">Available</span><span className="stat-value">{r.pairs_available}</span></div>
+                <div className="stat"><span className="stat-label">Of all pairs</span><span className="stat-value">{r.pairs_available}</span></div>
                 <div className="stat"><span className="stat-label">Per step</span><span className="stat-value">{(r.seconds_per_step * 1000).toFixed(0)} ms</span></div>
-                <div className="stat"><span className="stat-label">Example</span><span className="stat-value small"><code>{r.example.base}</code> → <code>{r.example.source_label}</code></span></div>
+                <div className="stat"><span className="stat-label">A pair: base ← source, target</span>
+                  <span className="stat-value small"><code>{r.example.base}</code> ← <code>{r.example.source}</code>, <code>{tokenLabel(r.example.source_label)}</code></span></div>
               </div>
-              <div className="heatmaps" data-testid="das-heatmaps">
+              <div className="heatmaps-pair" data-testid="das-heatmaps">
                 <Heatmap grid={grids.iia} filename={slug('das iia')} testId="heatmap-iia" />
                 <Heatmap grid={grids.probe} filename={slug('probe accuracy')} testId="heatmap-probe" />
                 {showControl && <Heatmap grid={grids.control} filename={slug('probe control')} testId="heatmap-control" />}
               </div>
+              <p className="small muted">Columns are layers, rows the last tokens of the prompt (the name, then the template&apos;s words). Chance for the probes is the share of the commoner label among held-out pairs.</p>
             </Panel>
           ) : (
             <div className="empty">{das.status === 'running' ? 'Training… the maps appear when every cell is trained, evaluated and probed.' : 'Train to see where gender can be read, and where it is used.'}</div>

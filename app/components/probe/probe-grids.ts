@@ -6,9 +6,9 @@ import type { DasOutput } from '../../workers/das-op';
 export type DasMetric = 'iia' | 'probe_accuracy' | 'probe_control';
 
 const TITLES: Record<DasMetric, [string, string]> = {
-  iia: ['DAS: interchange intervention accuracy', 'IIA'],
-  probe_accuracy: ['Linear probe: held-out accuracy', 'probe accuracy'],
-  probe_control: ['Probe control: shuffled labels', 'control accuracy'],
+  iia: ['DAS: IIA', 'IIA'],
+  probe_accuracy: ['Probe accuracy', 'accuracy'],
+  probe_control: ['Probe control (shuffled labels)', 'accuracy'],
 };
 
 export function dasGrid(r: DasOutput, metric: DasMetric): Grid {

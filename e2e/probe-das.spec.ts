@@ -1,0 +1,88 @@
+// The training views in the browser. Probe vs DAS: Cancel stops a training run within about a second; a small grid
+// on pythia-facts draws IIA and probe-accuracy maps equal to the engine's run in Node with the same seed and settings.
+// Attribution patching: estimate and exact maps, the scatter with its correlation, and the top cells verified.
+import { expect, test } from '@playwright/test';
+import { encode } from '../app/link/codec';
+import { defaultExperiment, type Experiment } from '../app/link/schema';
+import { runDas } from '../app/workers/das-op';
+import { attributionPatching } from '../engine/training/attribution';
+import { bundledManifest } from '../engine/load/node-resolver';
+import { appUrl, heatmapValues, maxDiff, shot, watchErrors } from './support/app';
+import { nodeModel } from './support/engine';
+
+const MODEL = 'pythia-facts';
+/** Small enough for a busy two-core machine: 2 layers × 2 positions, 60 pairs, 6 steps. */
+const SMALL = { ...defaultExperiment().probe, layers: [0, 3], positions: [-3, -1], max_pairs: 60, steps: 6, batch: 8, seed: 3 };
+
+function link(e: Partial<Experiment>): string {
+  return appUrl(`e=${encode({ ...defaultExperiment(), model: { kind: 'bundled', id: MODEL }, ...e })}`);
+}
+
+test('Probe vs DAS: Cancel stops training; a small grid matches the engine in Node', async ({ page }) => {
+  test.setTimeout(420_000);
+  const errors = watchErrors(page);
+  await page.goto(link({ view: 'probe', probe: { ...SMALL, steps: 400 } }));
+  await expect(page.getByTestId('model-chip')).toContainText(MODEL, { timeout: 120_000 });
+  await expect(page.getByTestId('das-run')).toBeEnabled({ timeout: 120_000 });
+
+  // Cancel once the training steps are running: the run stops within about a second (the worker checks between steps).
+  await page.getByTestId('das-run').click();
+  await expect(page.getByTestId('das').getByText(/training step \d+ of 400/)).toBeVisible({ timeout: 180_000 });
+  await expect(page.getByTestId('das-loss').locator('[data-testid="loss-line"]')).toBeVisible();
+  await shot(page, 'ui-probe-training');
+  const t0 = Date.now();
+  await page.getByTestId('das').getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByTestId('das').getByText('cancelled')).toBeVisible();
+  await expect(page.getByTestId('das-run')).toBeEnabled();
+  // the UI marks it at once; the worker is free again (the next run starts) within about a second
+  await page.getByLabel('Steps', { exact: true }).fill(String(SMALL.steps));
+  await page.getByTestId('das-run').click();
+  // the next run's first progress comes once the worker has left the cancelled one (its operation lock)
+  await expect(page.getByTestId('das').getByText(/of 6|building|collecting/)).toBeVisible({ timeout: 60_000 });
+  const cancelToNext = Date.now() - t0;
+  expect(cancelToNext).toBeLessThan(8_000); // about a second on a quiet machine; this one is shared by five jobs
+
+  await expect(page.getByTestId('heatmap-iia')).toBeVisible({ timeout: 240_000 });
+  await expect(page.getByTestId('heatmap-probe')).toBeVisible();
+  await expect(page.getByTestId('heatmap-control')).toBeVisible();
+  await shot(page, 'ui-probe-das');
+
+  const model = await nodeModel(MODEL);
+  const names = bundledManifest(MODEL).name_lists as { male: string[]; female: string[] };
+  const ref = await runDas(model, { settings: SMALL, bundledNames: [names.male, names.female] }, { onProgress: () => undefined, signal: new AbortController().signal });
+  const grid = (metric: 'iia' | 'probe_accuracy') => [-3, -1].map((p) => [0, 3].map((l) => ref.cells.find((c) => c.layer === l && c.position === p)![metric]));
+  // IIA and accuracy are counts over the same held-out pairs (12 here, steps of 1/12): equal counts, so 1e-3 only
+  // absorbs formatting; wasm and native sums differ by ~1e-6 in the logits, which flips no argmax here.
+  expect(maxDiff(await heatmapValues(page, 'heatmap-iia'), grid('iia'))).toBeLessThan(1e-3);
+  expect(maxDiff(await heatmapValues(page, 'heatmap-probe'), grid('probe_accuracy'))).toBeLessThan(1e-3);
+  console.log(`Probe vs DAS e2e: cancel → next run started in ${(cancelToNext / 1000).toFixed(1)} s; ${ref.seconds_per_step.toFixed(2)} s/step in Node`);
+  expect(errors).toEqual([]);
+});
+
+test('Attribution: estimate beside exact patching, the scatter and its correlation, top cells verified', async ({ page }) => {
+  test.setTimeout(300_000);
+  const errors = watchErrors(page);
+  await page.goto(link({ view: 'attribution' }));
+  await expect(page.getByTestId('model-chip')).toContainText(MODEL, { timeout: 120_000 });
+  await expect(page.getByTestId('attr-run')).toBeEnabled({ timeout: 120_000 });
+  await page.getByTestId('attr-run').click();
+  await expect(page.getByTestId('attr-scatter')).toBeVisible({ timeout: 240_000 });
+  const shown = Number(await page.getByTestId('attr-correlation').textContent());
+
+  const model = await nodeModel(MODEL);
+  const s = defaultExperiment().attribution;
+  const tok = model.tokenizer!;
+  const ref = await attributionPatching(model, tok.encode(s.clean), tok.encode(s.corrupt), tok.encode(s.answer!)[0]!, { exact: true });
+  expect(Math.abs(shown - ref.correlation!)).toBeLessThan(2e-3);
+  const transpose = (v: number[][]) => v[0]!.map((_, p) => v.map((row) => row[p]!));
+  expect(maxDiff(await heatmapValues(page, 'heatmap-estimate'), transpose(ref.estimate))).toBeLessThan(1e-2);
+  expect(maxDiff(await heatmapValues(page, 'heatmap-exact'), transpose(ref.exact!))).toBeLessThan(1e-2);
+  await expect(page.getByTestId('attr-scatter').locator('circle')).toHaveCount(ref.estimate.flat().length);
+
+  await page.getByTestId('attr-verify-run').click();
+  await expect(page.getByTestId('attr-verified').locator('tbody tr')).toHaveCount(5);
+  await expect(page.getByTestId('heatmap-estimate').locator('rect.heatmap-mark')).toHaveCount(5);
+  await expect(page.getByTestId('attr-scatter').locator('circle[data-marked="1"]')).toHaveCount(5);
+  await shot(page, 'ui-attribution');
+  expect(errors).toEqual([]);
+});
