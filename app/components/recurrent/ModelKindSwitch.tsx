@@ -1,6 +1,6 @@
 // Screens by the kind of model that is open: a GRU gets the time-step panel on the Interventions screen, and the
-// screens built for transformer language models (trace, sweep, generation, probes, classroom) say so plainly
-// instead of failing; transformers (or no model) get the screen as it is.
+// screens built for transformer language models (trace, sweep, generation, probes, attribution) say so plainly
+// instead of failing; the Model screen and the Classroom (whose presets open their own model) stay as they are.
 import type { ReactNode } from 'react';
 import { useStore } from '../../state/store';
 import { Panel } from '../common/ui';
@@ -10,7 +10,6 @@ const WHAT: Record<string, string> = {
   trace: 'Causal tracing corrupts a subject’s token embeddings and restores one (token, layer) at a time',
   sweep: 'A patching sweep patches every (layer, token position) of a prompt',
   generate: 'Generation writes text token by token',
-  classroom: 'The classroom’s lessons (tracing, patching, steering)',
   probe: 'Probes and DAS train on a language model’s activations at token positions',
   attribution: 'Attribution patching estimates patching effects at token positions',
 };
@@ -19,7 +18,7 @@ export function ModelKindSwitch({ view, children }: { view: string; children: Re
   const family = useStore((s) => (s.model.status === 'ready' ? s.model.summary?.family : undefined));
   if (family !== 'gru') return <>{children}</>;
   if (view === 'intervene') return <GruScreen />;
-  if (view === 'model') return <>{children}</>;
+  if (view === 'model' || view === 'classroom') return <>{children}</>;
   return <RecurrentNotice what={WHAT[view] ?? 'This screen works on transformer language models'} />;
 }
 
