@@ -12,6 +12,7 @@ import { useDebounced } from '../common/hooks';
 import { RunBar } from '../common/RunBar';
 import { Explainer, Field, NumberInput, Panel } from '../common/ui';
 import { Continuations } from './Continuations';
+import { ExportPython } from '../results-import/ExportPython';
 import { SteerEditor } from './SteerEditor';
 import { presetSettings } from './presets';
 import '../../styles/generate.css';
@@ -103,6 +104,7 @@ export function GenerateScreen() {
               label="Generate" onRun={run} onCancel={cancel} disabled={dims ? null : 'Open a model first.'} testId="generate"
               progressText={(p) => tokenProgress(p as GenerateProgress)} />
             {shown && <Continuations prompt={g.prompt} original={shown.original} intervened={shown.intervened} label={label} />}
+            <ExportPython kind="generate" />
           </Panel>
         </div>
       </div>

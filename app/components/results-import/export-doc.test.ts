@@ -55,11 +55,34 @@ describe('exportFor', () => {
     expect(broken.ok).toBe(false);
   });
 
-  it('a trace: exported when the engine knows trace documents, a clear refusal otherwise', () => {
+  it('a trace document for both engines; token replacement is refused', () => {
     const e = experiment();
-    expect(exportDocument('trace', e)).toMatchObject({ kind: 'trace', model: 'gpt2-facts', prompt: e.trace.prompt, subject: 'Eiffel Tower', noise: 's3', window: 10 });
-    const o = exportFor('trace', e, 'pyvene');
-    if (o.ok) expect(o.script).toContain('Eiffel Tower');
-    else expect(o.message).toMatch(/^not exportable yet: a causal trace has no Python export/);
+    expect(exportDocument('trace', e)).toEqual({
+      kind: 'trace', model: 'gpt2-facts', prompt: e.trace.prompt, subject: 'Eiffel Tower', samples: 10, noise: 's3', window: 10, kinds: ['resid', 'mlp', 'attn'], seed: 1,
+    });
+    for (const target of ['pyvene', 'nnsight'] as const) {
+      const o = exportFor('trace', e, target);
+      if (!o.ok) throw new Error(o.message);
+      expect(o.script).toContain('Eiffel Tower');
+      expect(o.filename).toBe(`trace-${target}.py`);
+    }
+    const replaced = exportFor('trace', experiment({ trace: { ...e.trace, corruption: 'replace', replacement: 'Colosseum' } }), 'pyvene');
+    expect(!replaced.ok && replaced.message).toMatch(/^not exportable yet: a trace corrupted by token replacement/);
+  });
+
+  it('the Generate screen\'s steering as a generation document; sampling and the Interventions document are refused', () => {
+    const e = experiment();
+    expect(exportDocument('generate', e)).toEqual({
+      kind: 'generate', model: 'gpt2-facts', prompt: e.generate.prompt,
+      steer: { layers: [0], component: 'block_output', coefficient: 1, positive: ['The day was wonderful'], negative: ['The day was terrible'] },
+      max_new_tokens: 24, intervene_on: 'both', stop_at_eos: true,
+    });
+    const o = exportFor('generate', e, 'pyvene');
+    if (!o.ok) throw new Error(o.message);
+    expect(o.script).toContain('John opened the letter and felt');
+    const sampled = exportFor('generate', experiment({ generate: { ...e.generate, temperature: 0.8 } }), 'pyvene');
+    expect(!sampled.ok && sampled.message).toMatch(/^not exportable yet: CONFIG_UNSUPPORTED: temperature: the export decodes greedily/);
+    const doc = exportFor('generate', experiment({ generate: { ...e.generate, use: 'intervention' } }), 'nnsight');
+    expect(!doc.ok && doc.message).toMatch(/^not exportable yet: generation with the Interventions document/);
   });
 });

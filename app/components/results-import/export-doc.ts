@@ -1,16 +1,14 @@
 // "Export as Python" for the experiment of the current screen: the document the engine's exporter reads (a run
-// document, a sweep or trace document), the script from engine/export/, and how to run it on the PyTorch model.
+// document; a sweep, trace or generation document), the script from engine/export/, and how to run it on PyTorch.
 import { exportScript, type ExportTarget } from '../../../engine/export/export-script';
 import { pytorchModelFor } from '../../../engine/export/pyvene-config-script';
 import type { Experiment, ModelRef } from '../../link/schema';
 
-export type ExportKind = 'run' | 'sweep' | 'trace';
+export type ExportKind = 'run' | 'sweep' | 'trace' | 'generate';
 
 export type ExportOutcome =
   | { ok: true; script: string; filename: string; command: string; weights: string | null; remote: boolean }
   | { ok: false; message: string };
-
-const KIND_NAMES: Record<ExportKind, string> = { run: 'an intervention run', sweep: 'a patching sweep', trace: 'a causal trace' };
 
 /** The model as the exporter names it: a bundled id, a hub repo id, a URL or a local file's name (null: none). */
 export function modelRefText(ref: ModelRef): string | null {
@@ -21,7 +19,7 @@ export function modelRefText(ref: ModelRef): string | null {
   return null;
 }
 
-/** The document for the exporter, in the formats `patchbay run` / `sweep` / `trace` read. */
+/** The document for the exporter, in the formats `patchbay run` / `sweep` / `trace` / `generate` read. */
 export function exportDocument(kind: ExportKind, e: Experiment): Record<string, unknown> {
   const model = modelRefText(e.model);
   const withModel = (d: Record<string, unknown>) => (model ? { ...d, model } : d);
@@ -30,6 +28,7 @@ export function exportDocument(kind: ExportKind, e: Experiment): Record<string, 
     const s = e.sweep;
     return withModel({ kind: 'sweep', base: s.base, source: s.source, component: s.component, metric: s.metric, ...(s.answer ? { answer: s.answer } : {}) });
   }
+  if (kind === 'generate') return withModel(generateDocument(e.generate));
   const t = e.trace;
   return withModel({
     kind: 'trace', prompt: t.prompt, subject: t.subject, ...(t.answer !== null ? { answer: t.answer } : {}), samples: t.samples,
@@ -37,17 +36,32 @@ export function exportDocument(kind: ExportKind, e: Experiment): Record<string, 
   });
 }
 
+/** The Generate screen's steering as `patchbay generate --steer`'s JSON form (sampling settings travel as
+ *  `temperature`, which the exporter refuses above 0: it decodes greedily). */
+function generateDocument(g: Experiment['generate']): Record<string, unknown> {
+  const s = g.steer;
+  const source = s.kind === 'diff' ? { positive: s.positive.filter((p) => p.trim()), negative: s.negative.filter((p) => p.trim()) }
+    : s.kind === 'token' ? { token: s.token } : { vector: s.vector };
+  return {
+    kind: 'generate', prompt: g.prompt, steer: { layers: s.layers, component: s.component, coefficient: s.coefficient, ...source },
+    max_new_tokens: g.max_new_tokens, intervene_on: g.intervene_on, stop_at_eos: g.stop_at_eos, ...(g.temperature > 0 ? { temperature: g.temperature } : {}),
+  };
+}
+
 /** The script for the current screen's experiment, or why the engine cannot export it (never a broken file). */
 export function exportFor(kind: ExportKind, e: Experiment, target: ExportTarget): ExportOutcome {
   if (kind === 'trace' && e.trace.corruption === 'replace') {
     return { ok: false, message: 'not exportable yet: a trace corrupted by token replacement (the exported trace adds noise to the subject; choose noise to export it)' };
+  }
+  if (kind === 'generate' && e.generate.use === 'intervention') {
+    return { ok: false, message: 'not exportable yet: generation with the Interventions document applied (the export carries steering vectors; choose a steering vector to export it)' };
   }
   const doc = exportDocument(kind, e);
   let script: string;
   try {
     script = exportScript(doc, target);
   } catch (err) {
-    return { ok: false, message: refusal(kind, err) };
+    return { ok: false, message: refusal(err) };
   }
   const bundled = e.model.kind === 'bundled' ? e.model.id : null;
   // A bundled model runs from its converted weights; a hub export from its PyTorch original; files and URLs: the user's.
@@ -60,12 +74,7 @@ export function exportFor(kind: ExportKind, e: Experiment, target: ExportTarget)
   };
 }
 
-function refusal(kind: ExportKind, err: unknown): string {
+function refusal(err: unknown): string {
   const e = err as { code?: string; message?: string };
-  const message = e.message ?? String(err);
-  // An exporter that does not know a trace document reads it as a run document and misses a run's fields.
-  if (kind === 'trace' && e.code === 'EXPERIMENT_INVALID' && !/trace/i.test(message)) {
-    return `not exportable yet: ${KIND_NAMES[kind]} has no Python export in this version of Patchbay (run and sweep documents do; docs/scale-out.md)`;
-  }
-  return `not exportable yet: ${e.code ? `${e.code}: ` : ''}${message}`;
+  return `not exportable yet: ${e.code ? `${e.code}: ` : ''}${e.message ?? String(err)}`;
 }
