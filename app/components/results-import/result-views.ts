@@ -26,8 +26,11 @@ export function viewForResult(file: ResultFile): ImportedView | { error: string 
   if (file.kind === 'trace') return traceView(file.result);
   if (file.kind === 'sweep') return sweepView(file.result);
   if (file.kind === 'run') return runView(file.result);
-  if (file.kind === 'gru-run') return { error: 'a GRU run result (time steps): the workbench shows those only from in-browser runs for now; `patchbay show` prints it' };
-  return { error: 'a generation result: its file holds token ids and text but not the per-token probabilities the Generate screen draws; `patchbay show` prints it' };
+  if (file.kind === 'gru-run') return { error: 'a GRU run result (time steps): the workbench draws those only from in-browser runs for now' };
+  const g = file.result;
+  const quote = (t: string | null) => JSON.stringify((t ?? '').length > 80 ? `${t!.slice(0, 80)}…` : t ?? '');
+  return { error: `a generation result (original ${quote(g.original.text)}, intervened ${quote(g.intervened.text)}): the Generate screen ` +
+    'draws each token with its probability, which the file does not hold' };
 }
 
 /** JSON has no NaN: a cell a file left out is null, drawn as an empty (grey) cell. */
