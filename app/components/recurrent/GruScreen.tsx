@@ -12,7 +12,7 @@ import { Explainer, Field, Panel } from '../common/ui';
 import { Heatmap } from '../heatmap/Heatmap';
 import { download } from '../heatmap/export';
 import {
-  DEFAULT_GRU_FORM, GRU_TYPES, MODE_TEXT, formProblems, gruDoc, lastStep, presetForm, readGruForm, stateGrids, symbolsOf,
+  DEFAULT_GRU_FORM, GRU_TYPES, MAX_STEPS, MODE_TEXT, formProblems, gruDoc, lastStep, presetForm, readGruForm, stateGrids, symbolsOf,
   type GruForm, type GruMode, type TimeStepPreset,
 } from './gru-doc';
 import { GruStepTable } from './GruStepTable';
@@ -148,7 +148,8 @@ function GruResults({ result, inputs }: { result: GruRunOutput; inputs: string |
   // The document the result was computed from (the form may have changed since).
   const ran = useMemo(() => readGruForm(JSON.parse(inputs ?? '{}') as Record<string, unknown>)?.form ?? null, [inputs]);
   const base = useMemo(() => symbolsOf(ran?.base ?? '') ?? [], [ran]);
-  const grids = useMemo(() => stateGrids(result.states, base, { layer: ran?.layer ?? -1, t: ran?.baseT ?? -1 }), [result, base, ran]);
+  const tooLong = result.table.length > MAX_STEPS;
+  const grids = useMemo(() => (tooLong ? [] : stateGrids(result.states, base, { layer: ran?.layer ?? -1, t: ran?.baseT ?? -1 })), [result, base, ran, tooLong]);
   const changed = result.table.filter((r) => r.original.id !== r.intervened.id).map((r) => r.t);
   return (
     <div className="stack">
@@ -159,6 +160,7 @@ function GruResults({ result, inputs }: { result: GruRunOutput; inputs: string |
       <GruStepTable rows={result.table} base={base} written={ran?.baseT ?? null} />
       <h3>State change per time step and hidden unit</h3>
       <p className="field-hint">Each layer&apos;s state as the layer above (or the head) reads it, intervened − original; the written step is starred.</p>
+      {tooLong && <p className="note">{result.table.length} steps: the panel draws up to {MAX_STEPS}; Export JSON has every state.</p>}
       <div className="stack" data-testid="gru-heatmaps">
         {grids.map((g, k) => <Heatmap key={k} grid={g} filename={`gru-state-layer${result.states[k]!.layer}`} testId={`gru-heatmap-${result.states[k]!.layer}`} />)}
       </div>

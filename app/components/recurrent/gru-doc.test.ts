@@ -34,6 +34,7 @@ describe('GRU form and document', () => {
     expect(formProblems({ ...DEFAULT_GRU_FORM, baseT: 7 }, 8, 2).join(' ')).toMatch(/t ≤ 6/);
     expect(formProblems({ ...DEFAULT_GRU_FORM, baseT: 7, mode: 'layer_output' }, 8, 2)).toEqual([]);
     expect(formProblems({ ...DEFAULT_GRU_FORM, layer: 2 }, 8, 2).join(' ')).toMatch(/2 layers/);
+    expect(formProblems({ ...DEFAULT_GRU_FORM, base: Array(600).fill('1').join(' ') }, 8, 2).join(' ')).toMatch(/600 steps; the panel draws up to 512/);
   });
 
   it('heatmap grids: rows = steps, columns = units, intervened − original, shared symmetric domain', () => {

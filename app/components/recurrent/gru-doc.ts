@@ -24,6 +24,9 @@ export interface GruForm {
 /** A time-step preset in a bundled model's patchbay.json (`presets.time_step`). */
 export type TimeStepPreset = TimeStepPresetEntry;
 
+/** The longest base the panel runs and draws (a heatmap row per step). */
+export const MAX_STEPS = 512;
+
 export const DEFAULT_GRU_FORM: GruForm = {
   base: '3 1 5 0 7 2 6 4', source: '6 4 2 7 1 0 3 5', layer: 1, mode: 'block_output', sourceT: 2, baseT: 2, type: 'VanillaIntervention',
 };
@@ -93,6 +96,7 @@ export function formProblems(f: GruForm, inputSize: number, layers: number): str
     else if (ids.some((s) => s >= inputSize)) out.push(`${name}: symbol ${ids.find((s) => s >= inputSize)} is out of range (the network reads 0–${inputSize - 1})`);
   };
   check('Base', base);
+  if (base && base.length > MAX_STEPS) out.push(`Base: ${base.length} steps; the panel draws up to ${MAX_STEPS} (run longer sequences with patchbay run)`);
   if (f.type === 'VanillaIntervention') check('Source', source);
   if (f.layer >= layers) out.push(`layer ${f.layer} requested; the network has ${layers} layers (0–${layers - 1})`);
   if (base && f.baseT > lastStep(base.length, f.mode)) {
