@@ -99,4 +99,29 @@ describe('exportScript', () => {
     expect(() => exportScript({ ...GENERATE, steer: 'L1.nowhere:2:token= a' }, 'pyvene')).toThrow(/unknown component "nowhere"/);
     expect(() => exportScript({ ...GENERATE, intervene_on: 'all' }, 'nnsight')).toThrow(/^intervene_on: /);
   });
+
+  it('pyvene run: collected values come back in Patchbay\'s shape (index, site, units per row), without a source run', () => {
+    const doc = { ...RUN, config: { representations: [RUN.config.representations[0], { layer: 3, component: 'mlp_output', intervention_type: 'CollectIntervention', max_number_of_units: 2 }] },
+      unit_locations: { 'sources->base': [[[[3]], [[1, 2]]], [[[3]], [[1, 2]]]] } };
+    const s = exportScript(doc, 'pyvene');
+    expect(s).toContain('COLLECTS = [{"intervention": 1, "site": "L3.mlp_output", "units": [[{"pos": 1}, {"pos": 2}]]}]');
+    expect(s).toContain('"collected": collected_values(returned),');
+    expect(s).toContain('return [None if i in collect else sources[0] if len(sources) == 1 else sources[i] for i in range(n)]');
+    expect(exportScript(RUN, 'pyvene')).toContain('COLLECTS = []');
+  });
+
+  it('trained DAS interventions: pyvene only, the rotation loaded into pyvene\'s module, a negative position resolved per input', () => {
+    const bytes = new Uint8Array(new Float32Array([1, 0, 0, 1, 0, 0]).buffer);
+    const trained = { format: 1, intervention_type: 'LowRankRotatedSpaceIntervention', layer: 2, component: 'block_output', position: -1, rank: 2,
+      weight: { file: 'w.f32', shape: [3, 2], offset: 0 }, params: {} };
+    const doc = { kind: 'trained', trained, base: 'James walked because', source: 'Sarah walked because' };
+    const s = exportScript(doc, 'pyvene', { files: { 'w.f32': bytes } });
+    expect(s).toContain('low_rank_dimension=2, intervention_type=pv.LowRankRotatedSpaceIntervention)');
+    expect(s).toContain('interventions[0].rotate_layer.weight = torch.tensor(np.array([[1, 0], [0, 1], [0, 0]]), dtype=torch.float32)');
+    expect(s).toContain('unit_locations = {"sources->base": ([[[locate(sources[0])]]], [[[locate(base)]]])}');
+    expect(pythonShapeProblems(s)).toEqual([]);
+    expect(() => exportScript(doc, 'nnsight', { files: { 'w.f32': bytes } })).toThrow(/export trained interventions with --to pyvene/);
+    expect(() => exportScript(doc, 'pyvene')).toThrow(/side file "w.f32" was not provided/);
+    expect(() => exportScript({ ...doc, base: '' }, 'pyvene')).toThrow(/^base: /);
+  });
 });

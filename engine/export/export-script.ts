@@ -1,4 +1,4 @@
-// Chooses the exporter for a document (run, sweep, trace or generate) and a target engine (pyvene or nnsight). Stage: results (export).
+// Chooses the exporter for a document (run, sweep, trace, generate or trained) and a target engine (pyvene or nnsight). Stage: results (export).
 import { PatchbayError } from '../errors.js';
 import { validateExperiment } from '../experiment/experiment-schema.js';
 import { parseSweepDocument } from '../experiments/sweep.js';
@@ -7,12 +7,18 @@ import { exportNnsightRun, exportNnsightSweep } from './nnsight.js';
 import { parseTraceDocument } from './trace-document.js';
 import { exportTrace } from './trace-script.js';
 import { exportGenerate } from './generate-script.js';
+import { exportTrained } from './trained-script.js';
 
 export type ExportTarget = 'pyvene' | 'nnsight';
 
-/** The script text for a parsed JSON document; documents are validated as `patchbay run` / `sweep` validate them. */
-export function exportScript(json: unknown, target: ExportTarget, opts: ExportOptions = {}): string {
+/** The script text for a parsed JSON document; documents are validated as `patchbay run` / `sweep` validate them.
+ *  `files`: side files a trained intervention names (read by the host). */
+export function exportScript(json: unknown, target: ExportTarget, opts: ExportOptions & { files?: Record<string, Uint8Array> } = {}): string {
   const kind = (json as { kind?: unknown } | null)?.kind;
+  if (kind === 'trained') {
+    if (target !== 'pyvene') throw new PatchbayError('CONFIG_UNSUPPORTED', 'the nnsight export does not carry rotated subspaces: export trained interventions with --to pyvene', 'kind');
+    return exportTrained(json, opts);
+  }
   if (kind === 'trace') {
     const doc = parseTraceDocument(json);
     if (doc.noise_file) throw new PatchbayError('TRACE_INVALID', `read ${doc.noise_file} into "noise_values" first (patchbay export does it)`, 'noise_file');

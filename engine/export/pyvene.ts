@@ -3,6 +3,9 @@
 // or sweep grid) with provenance. Stage: results (export). Python runs it; Patchbay never does.
 import type { ExperimentDoc } from '../experiment/experiment-schema.js';
 import type { SweepDocument } from '../experiments/sweep.js';
+import { normalizeUnitLocations } from '../experiment/unit-locations.js';
+import { siteId } from '../sites/site-id.js';
+import type { Component } from '../sites/components.js';
 import { input, parameterLines, py, pytorchModelFor, representation, unitLocations } from './pyvene-config-script.js';
 import { prelude } from './script-common.js';
 
@@ -43,11 +46,15 @@ export function exportPyveneRun(doc: ExperimentDoc, opts: ExportOptions = {}): s
     `subspaces = ${py(doc.subspaces ?? null)}`,
     `K, FULL = ${doc.options.top_k}, ${py(doc.options.full_logits)}`,
     '',
+    `COLLECTS = ${py(collects(doc))}  # per CollectIntervention: its index, site and base units per row`,
+    `PLAIN_GROUPS = ${py(doc.config.mode === 'parallel' && reps.every((r) => r.group_key == null))}`,
+    ...CALL_SOURCES,
     'with torch.no_grad():',
     '    original = model(**base).logits[:, -1]',
-    '    _, out = intervenable(base, sources or None, unit_locations=unit_locations, subspaces=subspaces)',
+    '    returned, out = intervenable(base, call_sources(), unit_locations=unit_locations, subspaces=subspaces)',
     '    intervened = out.logits[:, -1]',
     '',
+    ...COLLECTED,
     'ids = base["input_ids"]',
     'result = {',
     '    "model": args.model,',
@@ -55,7 +62,7 @@ export function exportPyveneRun(doc: ExperimentDoc, opts: ExportOptions = {}): s
     '    "input_ids": {"base": ids[0].tolist(), "sources": [s["input_ids"][0].tolist() for s in sources]},',
     '    "original": prediction(original[0], K, FULL),',
     '    "intervened": prediction(intervened[0], K, FULL),',
-    '    "collected": [],  # collected activations stay in the Python process (see docs/scale-out.md)',
+    '    "collected": collected_values(returned),',
     '    "provenance": provenance(PYVENE_VERSION),',
     '}',
     'if ids.shape[0] > 1:',
@@ -123,5 +130,45 @@ export const SWEEP_LOOP = [
   '            "base_answer": {"id": base_top, "text": tokenizer.decode([base_top])},',
   '            "low_score": score(base_logits), "high_score": score(source_logits), "values": values,',
   '            "provenance": provenance(engine_version, remote)}',
+  '',
+];
+
+/** Each CollectIntervention: its index, site id and base units per batch row (Patchbay's `collected` entries). */
+function collects(doc: ExperimentDoc): { intervention: number; site: string; units: { pos?: number; head?: number }[][] }[] {
+  const reps = doc.config.representations;
+  if (!reps.some((r) => r.intervention_type === 'CollectIntervention')) return [];
+  const locs = normalizeUnitLocations(doc.unit_locations, reps.map((r) => r.unit as 'pos' | 'h' | 'h.pos'));
+  return reps.flatMap((r, i) => (r.intervention_type === 'CollectIntervention'
+    ? [{ intervention: i, site: siteId({ layer: r.layer, component: r.component as Component }), units: locs.base[i]! }] : []));
+}
+
+/** pyvene reads a source for every intervention group; a CollectIntervention must get none, or its site is also
+ *  collected from the source run and pyvene fails appending to it. */
+const CALL_SOURCES = [
+  'def call_sources():',
+  '    n, collect = len(interventions), {c["intervention"] for c in COLLECTS}',
+  '    if not collect or not sources or not PLAIN_GROUPS or len(sources) not in (1, n):',
+  '        return sources or None',
+  '    return [None if i in collect else sources[0] if len(sources) == 1 else sources[i] for i in range(n)]',
+  '',
+];
+
+/** pyvene returns collected activations in its sorted order of interventions, one tensor per batch row. */
+const COLLECTED = [
+  'def collected_values(returned):',
+  '    if not COLLECTS:',
+  '        return []',
+  '    _, activations = returned',
+  '    keys = list(intervenable.interventions.keys())',
+  '    order = [k for k in intervenable.sorted_keys if isinstance(intervenable.interventions[k], pv.CollectIntervention)]',
+  '    rows = base["input_ids"].shape[0]',
+  '    by_index = {keys.index(k): activations[j * rows:(j + 1) * rows] for j, k in enumerate(order)}',
+  '    out = []',
+  '    for c in COLLECTS:',
+  '        for r in range(rows):',
+  '            units = c["units"][r] if len(c["units"]) > r else c["units"][0]',
+  '            values = by_index[c["intervention"]][r].detach().float().cpu().reshape(len(units), -1)',
+  '            out.append({"intervention": c["intervention"], "site": c["site"], "row": r, "units": units, "values": values.tolist()})',
+  '    return out',
   '',
 ];
