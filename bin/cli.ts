@@ -12,8 +12,9 @@ import { registerDas } from './commands/das.js';
 import { registerSweep } from './commands/sweep.js';
 import { registerExport } from './commands/export.js';
 import { registerAttribute } from './commands/attribute.js';
+import { registerShow } from './commands/show.js';
 
-const COMMANDS = [registerModels, registerRun, registerPyvene, registerTrace, registerGenerate, registerInspect, registerDas, registerAttribute, registerSweep, registerExport];
+const COMMANDS = [registerModels, registerRun, registerPyvene, registerTrace, registerGenerate, registerInspect, registerDas, registerAttribute, registerSweep, registerExport, registerShow];
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('patchbay')
