@@ -38,6 +38,10 @@ test('imported trace and run results show in the usual views with their provenan
 
   await page.goto(appUrl());
   await openBundled(page, 'gpt2-facts');
+  await screen(page, 'Causal trace');
+  const samples = page.getByLabel('Samples', { exact: true });
+  const liveSamples = await samples.inputValue();
+  expect(liveSamples).not.toBe('3');
   // A trace "from a GPU": the file's grids, tokens and labels; no tokenizer of that model is needed.
   const pyvene = { engine: 'pyvene', versions: { pyvene: '0.1.8', torch: '2.13.0', transformers: '5.18.0' }, model: 'openai-community/gpt2-xl', device: 'cuda', remote: false };
   await importFile(page, 'trace-gpt2-xl.json', { ...trace, model: 'openai-community/gpt2-xl', provenance: pyvene });
@@ -52,6 +56,7 @@ test('imported trace and run results show in the usual views with their provenan
   expect(maxDiff(await heatmapValues(page, 'heatmap-mlp'), trace.scores.mlp!)).toBeLessThan(1e-6);
   await expect(page.getByTestId('heatmap-attn')).toHaveCount(0);
   await expect(page.getByTestId('high-score')).toHaveText(trace.high_score.toFixed(3));
+  await expect(samples).toHaveValue('3');
   await shot(page, 'ui-import-trace');
 
   // A run "on NDIF": the next-token table from the file's top-k lists.
@@ -84,6 +89,10 @@ test('imported trace and run results show in the usual views with their provenan
   await expect(banner).toHaveCount(0);
   await screen(page, 'Causal trace');
   await expect(banner).toContainText('Imported: pyvene 0.1.8 on cuda');
+  // Leaving it brings back the settings the import covered (they were not edited since).
+  await page.getByTestId('back-to-live').click();
+  await expect(page.getByTestId('trace-heatmaps')).toHaveCount(0);
+  await expect(samples).toHaveValue(liveSamples);
 
   // A sweep result dropped on the page opens the sweep screen (a missing cell is drawn empty).
   const sweep = {

@@ -1,6 +1,7 @@
 // The import slice: result files from the exported pyvene / nnsight scripts or the CLI, shown in the screen an
 // in-browser run would fill (its op holds the result, marked `imported` with the file's provenance), and "Back to live
-// runs", which brings back the live result the import covered. A bad file leaves everything as it was, with a message.
+// runs", which brings back what the import covered: the live result, and the settings unless they were edited since.
+// A bad file leaves everything as it was, with a message.
 import { parseResultText, type Provenance } from '../../engine/io/result-files';
 import { viewForResult } from '../components/results-import/result-views';
 import type { OpName, OpState } from './run-slice';
@@ -25,7 +26,8 @@ export interface ImportSlice {
   /** Reads a picked or dropped file and shows it (or the problem with it). */
   importResultFile: (file: File) => Promise<void>;
   importResultText: (text: string, file: string, date?: number | null) => void;
-  /** Leaves the imported result: the live result it covered comes back (if the model is still the same). */
+  /** Leaves the imported result: the live result it covered comes back (if the model is still the same), and the
+   *  screen's settings (if they are still the file's). */
   backToLive: (op: OpName) => void;
   clearImportProblem: () => void;
 }
@@ -33,8 +35,15 @@ export interface ImportSlice {
 /** Files larger than this are refused before reading (a run with full logits of a 50k vocabulary is ~2 MB). */
 const MAX_BYTES = 256 * 1024 * 1024;
 
-/** The live result an import covered, per op, with the model it was computed on. */
-const covered: Partial<Record<OpName, { state: OpState<unknown, unknown>; model: string | null }>> = {};
+type Shown = 'trace' | 'sweep' | 'intervention';
+
+/** What an import covered, per op: the live result (and the model it came from), the settings before the import,
+ *  and the settings the import set (JSON), to tell whether they were edited since. */
+const covered: Partial<Record<OpName, { state: OpState<unknown, unknown> | null; model: string | null; settings: unknown; imported: string }>> = {};
+
+function settingsOf(op: Shown, s: Store): unknown {
+  return op === 'trace' ? s.experiment.trace : op === 'sweep' ? s.experiment.sweep : s.experiment.intervention;
+}
 
 export const createImportSlice: SliceCreator<ImportSlice> = (set, get) => ({
   importProblem: null,
@@ -69,12 +78,13 @@ export const createImportSlice: SliceCreator<ImportSlice> = (set, get) => ({
     const s = get();
     if (s.ops[v.op].status === 'running') s.cancelOp(v.op, 'a result file was imported');
     const before = get().ops[v.op];
-    if (!before.imported && before.status === 'done') covered[v.op] = { state: before, model: s.model.summary?.name ?? null };
+    const first = !before.imported || !covered[v.op];
+    const previous = first ? { state: before.status === 'done' && !before.imported ? before : null, model: s.model.summary?.name ?? null, settings: settingsOf(v.op, s) } : covered[v.op]!;
     if (v.op === 'trace') s.patchTrace(v.settings);
     else if (v.op === 'sweep') s.patchSweep(v.settings);
     else s.setIntervention('config' in v.intervention ? v.intervention : { ...s.experiment.intervention, ...v.intervention });
-    const e = get().experiment;
-    const current = v.op === 'trace' ? e.trace : v.op === 'sweep' ? e.sweep : e.intervention;
+    const current = settingsOf(v.op, get());
+    covered[v.op] = { ...previous, imported: JSON.stringify(current) };
     const r = parsed.file.result;
     const imported: ImportedFrom = { file, date, provenance: r.provenance ?? null, model: r.provenance?.model ?? r.model ?? null, carried: v.carried };
     const state: OpState<unknown, unknown> = { status: 'done', progress: null, result: v.result, error: null, inputs: JSON.stringify(current), seconds: null, imported };
@@ -85,8 +95,13 @@ export const createImportSlice: SliceCreator<ImportSlice> = (set, get) => ({
   backToLive: (op) => {
     const prev = covered[op];
     delete covered[op];
-    const same = prev && prev.model === (get().model.summary?.name ?? null);
-    const state: OpState<unknown, unknown> = same ? prev.state
+    const s = get();
+    if (prev && (op === 'trace' || op === 'sweep' || op === 'intervention') && JSON.stringify(settingsOf(op, s)) === prev.imported) {
+      if (op === 'trace') s.patchTrace(prev.settings as Store['experiment']['trace']);
+      else if (op === 'sweep') s.patchSweep(prev.settings as Store['experiment']['sweep']);
+      else s.setIntervention(prev.settings as Record<string, unknown>);
+    }
+    const state: OpState<unknown, unknown> = prev?.state && prev.model === (s.model.summary?.name ?? null) ? prev.state
       : { status: 'idle', progress: null, result: null, error: null, inputs: null, seconds: null };
     set((st) => ({ ops: { ...st.ops, [op]: state } as Store['ops'] }));
   },
