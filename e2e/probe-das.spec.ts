@@ -1,8 +1,9 @@
 // The training views in the browser. Probe vs DAS: Cancel stops a training run within about a second; a small grid
-// on pythia-facts draws IIA and probe-accuracy maps equal to the engine's run in Node with the same seed and settings.
+// on pythia-facts draws IIA and probe-accuracy maps equal to the engine's run in Node with the same seed and settings,
+// and its best cell's trained direction steers in Generate (the vector travels in the link).
 // Attribution patching: estimate and exact maps, the scatter with its correlation, and the top cells verified.
 import { expect, test } from '@playwright/test';
-import { encode } from '../app/link/codec';
+import { decode, encode } from '../app/link/codec';
 import { defaultExperiment, type Experiment } from '../app/link/schema';
 import { runDas } from '../app/workers/das-op';
 import { attributionPatching } from '../engine/training/attribution';
@@ -55,6 +56,23 @@ test('Probe vs DAS: Cancel stops training; a small grid matches the engine in No
   // absorbs formatting; wasm and native sums differ by ~1e-6 in the logits, which flips no argmax here.
   expect(maxDiff(await heatmapValues(page, 'heatmap-iia'), grid('iia'))).toBeLessThan(1e-3);
   expect(maxDiff(await heatmapValues(page, 'heatmap-probe'), grid('probe_accuracy'))).toBeLessThan(1e-3);
+
+  // The best cell's trained direction goes to the Generate view's steering vector, and into the link.
+  await page.getByTestId('das-steer').click();
+  await expect(page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Generate', exact: true })).toHaveAttribute('aria-current', 'page');
+  const best = [...ref.cells].sort((a, b) => b.iia - a.iia)[0]!;
+  const trained = ref.trained.find((t) => t.layer === best.layer && t.position === best.position)!;
+  const want = Array.from({ length: trained.weight.length / trained.weightCols }, (_, i) => trained.weight[i * trained.weightCols]!);
+  await expect.poll(async () => {
+    const d = decode(new URL(page.url()).hash.replace(/^#e=/, ''));
+    return d.ok ? d.value.generate.steer.vector.length : 0;
+  }).toBe(want.length);
+  const d = decode(new URL(page.url()).hash.replace(/^#e=/, ''));
+  if (!d.ok) throw new Error(d.error.message);
+  expect(d.value.generate.steer).toMatchObject({ kind: 'vector', layers: [best.layer], component: 'block_output' });
+  const v = d.value.generate.steer.vector;
+  const cos = v.reduce((s, x, i) => s + x * want[i]!, 0) / Math.hypot(...v) / Math.hypot(...want);
+  expect(cos).toBeGreaterThan(0.999); // the same direction as Node's training, up to wasm-vs-native rounding
   console.log(`Probe vs DAS e2e: cancel → next run started in ${(cancelToNext / 1000).toFixed(1)} s; ${ref.seconds_per_step.toFixed(2)} s/step in Node`);
   expect(errors).toEqual([]);
 });

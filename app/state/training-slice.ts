@@ -14,7 +14,7 @@ export interface TrainingSlice {
   das: OpState<DasOutput, DasOpProgress> & { model: string | null; curve: number[] };
   attribution: OpState<AttributionOutput, AttributionProgress> & { model: string | null };
   verify: { status: 'idle' | 'running' | 'done' | 'error'; cells: VerifiedCell[]; error: WorkerError | null; inputs: string | null };
-  /** A trained direction picked in the Probe vs DAS view (row-major D×r), for other views (e.g. steering). */
+  /** Direction 0 of a subspace trained in the Probe vs DAS view (unit length), picked to steer with in Generate. */
   trainedDirection: { layer: number; position: number; component: string; values: number[] } | null;
   runDas: () => void;
   cancelDas: () => void;
@@ -121,7 +121,11 @@ export const createTrainingSlice: SliceCreator<TrainingSlice> = (set, get) => ({
   pickTrainedDirection: (cell) => {
     const r = get().das.result;
     const t = cell && r?.trained.find((c) => c.layer === cell.layer && c.position === cell.position);
-    set({ trainedDirection: t && t.type === 'LowRankRotatedSpaceIntervention' ? { layer: t.layer, position: t.position, component: t.component, values: Array.from(t.weight) } : null });
+    if (!t || t.type === 'SigmoidMaskIntervention') return set({ trainedDirection: null });
+    // direction 0 of the subspace: column 0 of the row-major D × cols rotation (unit length: the columns are orthonormal)
+    const d = t.weight.length / t.weightCols;
+    const values = Array.from({ length: d }, (_, i) => Number(t.weight[i * t.weightCols]!.toPrecision(7)));
+    set({ trainedDirection: { layer: t.layer, position: t.position, component: t.component, values } });
   },
 });
 

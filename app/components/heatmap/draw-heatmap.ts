@@ -111,7 +111,7 @@ export function createHeatmap(container: HTMLElement, initial: Grid): HeatmapHan
     const available = Math.max(240, container.clientWidth || 480);
     const cw = Math.max(12, Math.min(44, Math.floor((available - left - LEGEND_W - 16) / Math.max(1, nC))));
     const width = left + nC * cw + LEGEND_W + 16;
-    const height = top + nR * ROW_H + 40;
+    const height = top + Math.max(nR * ROW_H, 60) + 40; // the legend bar is at least 60 px tall (grids of one or two rows)
     layout = { left, top, cw, rh: ROW_H };
     const colour = colourScale(grid);
     svg.attr('width', width).attr('height', height).attr('viewBox', `0 0 ${width} ${height}`)

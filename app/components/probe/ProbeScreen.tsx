@@ -14,6 +14,7 @@ import { Chart } from './Chart';
 import { createLineChart } from './draw-charts';
 import { dasGrid } from './probe-grids';
 import { ProbeSettingsForm } from './ProbeSettingsForm';
+import { TrainedSteer } from './TrainedSteer';
 import '../../styles/training.css';
 
 function progressText(p: unknown): { fraction: number | null; text: string } {
@@ -85,6 +86,7 @@ export function ProbeScreen() {
                 <Heatmap grid={grids.probe} filename={slug('probe accuracy')} testId="heatmap-probe" />
                 {showControl && <Heatmap grid={grids.control} filename={slug('probe control')} testId="heatmap-control" />}
               </div>
+              <TrainedSteer result={r} />
               <p className="small muted">Columns are layers, rows the last tokens of the prompt (the name, then the template&apos;s words). Chance for the probes is the share of the commoner label among held-out pairs.</p>
             </Panel>
           ) : (
