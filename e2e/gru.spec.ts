@@ -47,6 +47,7 @@ test('gru-recall: the time-step panel runs both presets like the engine; other s
   await page.goto(appUrl());
   await openBundled(page, 'gru-recall');
   await expect(page.getByTestId('model-facts')).toContainText('GRU (recurrent network)');
+  await shot(page, 'ui-gru-model');
 
   await screen(page, 'Interventions');
   await runPreset(page, 0);

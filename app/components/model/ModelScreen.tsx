@@ -32,7 +32,7 @@ export function ModelScreen() {
               its graph (the residual stream, attention and MLP outputs of each layer, per-head values) and rewrites the graph
               so activations can be read and replaced while it runs.
             </p>
-            <p>GPT-2 and GPT-NeoX (Pythia) families are supported. Small models make the experiments feel instant.</p>
+            <p>GPT-2 and GPT-NeoX (Pythia) families are supported, and GRU networks for time-step interventions. Small models make the experiments feel instant.</p>
           </Explainer>
         </div>
       </div>

@@ -140,7 +140,7 @@ function recurrentFacts(m: ModelSummary): [string, string][] {
     ['Graph size', formatBytes(m.bytes)],
     ['Exported by', m.graph.exporter],
     ['Numbers', m.graph.dtype],
-    ['Works on', 'the Interventions screen (time-step interventions)'],
+    ['Works on', 'Interventions (time steps)'],
   ];
 }
 
