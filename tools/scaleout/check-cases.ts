@@ -1,0 +1,153 @@
+// The experiments `npm run check:engines` exports and compares (tools/scaleout/check-engines.ts): for each, the
+// document, the engines, Patchbay's own values (and how far its intervention moves them) and the same values read
+// from a script's result JSON. Runs, interchanges, a rotation, a serial chain, collect, a sweep, causal traces (the
+// same explicit noise, and Patchbay's seeded generator ported), generation with steering, a trained DAS intervention.
+import type { LoadedModel } from '../../engine/load/load-model.js';
+import { validateExperiment } from '../../engine/experiment/experiment-schema.js';
+import { runExperiment } from '../../engine/experiment/run-experiment.js';
+import { patchingSweep, parseSweepDocument } from '../../engine/experiments/sweep.js';
+import { causalTrace } from '../../engine/experiments/causal-trace.js';
+import { generate } from '../../engine/experiments/generate.js';
+import { parseSteerSpec } from '../../engine/experiments/generate/steer-spec.js';
+import { steeringExperiment, steeringVectors } from '../../engine/experiments/generate/steering.js';
+import { parseTraceDocument, traceDocumentOptions } from '../../engine/export/trace-document.js';
+import { parseTrainedDocument, trainedRunDocument } from '../../engine/export/trained-script.js';
+import type { ExportTarget } from '../../engine/export/export-script.js';
+import { seededRng } from '../../engine/util/random.js';
+
+export type Json = Record<string, unknown>;
+/** Patchbay's values; `effect`: how far its intervention moves them (so a match is not two idle runs agreeing). */
+export interface Expected { values: number[]; effect: number; ids?: boolean }
+export interface Case {
+  name: string;
+  model: string;
+  engines: ExportTarget[];
+  doc: Json;
+  files?: Record<string, Uint8Array>;
+  patchbay(model: LoadedModel): Promise<Expected>;
+  script(json: Json): number[];
+}
+
+const EIFFEL = 'The Eiffel Tower is located in the city of';
+const PALACE = 'Buckingham Palace is located in the city of';
+const COLOSSEUM = 'The Colosseum is located in the city of';
+
+/** A seeded orthogonal n×n matrix (Gram–Schmidt), as nested rows. */
+export function orthogonal(n: number, seed: number): number[][] {
+  const rng = seededRng(seed);
+  const cols: number[][] = [];
+  while (cols.length < n) {
+    const v = Array.from({ length: n }, () => rng.gaussian());
+    for (const c of cols) {
+      const dot = v.reduce((a, x, i) => a + x * c[i]!, 0);
+      c.forEach((ci, i) => { v[i]! -= dot * ci; });
+    }
+    const norm = Math.hypot(...v);
+    cols.push(v.map((x) => x / norm));
+  }
+  return Array.from({ length: n }, (_, r) => cols.map((c) => c[r]!));
+}
+
+const vanilla = (layer: number, component = 'block_output') => ({ layer, component, intervention_type: 'VanillaIntervention' });
+const maxDiff = (a: number[], b: number[]) => Math.max(...a.map((v, i) => Math.abs(v - b[i]!)));
+
+/** A run document: both predictions' full logits, plus collected values. */
+function runCase(name: string, model: string, engines: ExportTarget[], doc: Json): Case {
+  const withLogits = { ...doc, options: { full_logits: true } };
+  return {
+    name, model, engines, doc: withLogits,
+    async patchbay(m) {
+      const v = validateExperiment(withLogits);
+      if (!v.ok) throw new Error(JSON.stringify(v.errors));
+      const r = await runExperiment(m, v.value);
+      return { values: [...r.original.logits!, ...r.intervened.logits!, ...r.collected.flatMap((c) => c.values.flat())], effect: maxDiff(r.intervened.logits!, r.original.logits!) };
+    },
+    script: (j) => [...(j.original as Json).logits as number[], ...(j.intervened as Json).logits as number[],
+      ...(j.collected as { values: number[][] }[]).flatMap((c) => c.values.flat())],
+  };
+}
+
+function traceCase(name: string, engines: ExportTarget[], explicit: boolean): Case {
+  const base = { kind: 'trace', model: 'gpt2-facts', prompt: EIFFEL, subject: 'Eiffel Tower', samples: 3, window: 4 };
+  const c: Case = {
+    name, model: 'gpt2-facts', engines, doc: base,
+    async patchbay(m) {
+      const r = await causalTrace(m, { ...traceDocumentOptions(parseTraceDocument(base)), returnNoise: explicit });
+      if (explicit) c.doc = { ...base, noise_values: r.noise.values };
+      const cells = r.kinds.flatMap((k) => r.scores[k]!.flat());
+      return { values: [r.low_score, r.high_score, ...cells], effect: Math.max(...cells) - r.low_score };
+    },
+    script: (j) => [j.low_score as number, j.high_score as number, ...(j.kinds as string[]).flatMap((k) => ((j.scores as Json)[k] as number[][]).flat())],
+  };
+  return c;
+}
+
+function generateCase(name: string, model: string, engines: ExportTarget[], doc: Json): Case {
+  return {
+    name, model, engines, doc: { kind: 'generate', model, ...doc },
+    async patchbay(m) {
+      const spec = parseSteerSpec(doc.steer as string, m.info.dims.nLayers);
+      const exp = steeringExperiment(m, doc.prompt as string, spec, await steeringVectors(m, spec));
+      const r = await generate(m, exp, { maxNewTokens: doc.max_new_tokens as number, interveneOn: doc.intervene_on as 'both' });
+      return { values: [...r.original.ids, ...r.intervened.ids], effect: r.intervened.ids.filter((id, i) => id !== r.original.ids[i]).length, ids: true };
+    },
+    script: (j) => [...(j.original as Json).ids as number[], ...(j.intervened as Json).ids as number[]],
+  };
+}
+
+/** A saved LowRank intervention (rank 2, seeded orthonormal columns) at pythia-facts' L2 block_output, last token. */
+function trainedCase(): Case {
+  const q = orthogonal(128, 11).map((row) => row.slice(0, 2));
+  const bytes = new Uint8Array(new Float32Array(q.flat()).buffer);
+  const trained = { format: 1, intervention_type: 'LowRankRotatedSpaceIntervention', model: 'pythia-facts', layer: 2, component: 'block_output',
+    position: -1, rank: 2, weight: { file: 'cell.f32', shape: [128, 2], offset: 0 }, params: {} };
+  const doc = { kind: 'trained', trained, base: 'James walked because', source: 'Sarah walked because', options: { full_logits: true } };
+  const files = { 'cell.f32': bytes };
+  return {
+    name: 'trained DAS (LowRank, rank 2, L2, last token)', model: 'pythia-facts', engines: ['pyvene'], doc, files,
+    async patchbay(m) {
+      const last = (t: string) => m.tokenizer!.encode(t).length - 1;
+      const r = await runExperiment(m, trainedRunDocument(parseTrainedDocument(doc), files, last(doc.base), last(doc.source)));
+      return { values: [...r.original.logits!, ...r.intervened.logits!], effect: maxDiff(r.intervened.logits!, r.original.logits!) };
+    },
+    script: (j) => [...(j.original as Json).logits as number[], ...(j.intervened as Json).logits as number[]],
+  };
+}
+
+function sweepCase(): Case {
+  const doc = { kind: 'sweep', model: 'pythia-facts', base: EIFFEL, source: PALACE, component: 'block_output', metric: 'prob' };
+  return {
+    name: 'patching sweep (block_output, prob)', model: 'pythia-facts', engines: ['pyvene', 'nnsight'], doc,
+    async patchbay(m) {
+      const r = await patchingSweep(m, parseSweepDocument(doc));
+      const cells = r.values.flat();
+      return { values: [r.low, r.high, ...cells], effect: Math.max(...cells) - Math.min(...cells) };
+    },
+    script: (j) => [j.low_score as number, j.high_score as number, ...(j.values as number[][]).flat()],
+  };
+}
+
+export const CASES: Case[] = [
+  runCase('interchange (L2 block_output, pos 4)', 'gpt2-facts', ['pyvene', 'nnsight'],
+    { model: 'gpt2-facts', base: EIFFEL, sources: [PALACE], config: { representations: [vanilla(2)] }, unit_locations: { 'sources->base': 4 } }),
+  runCase('interchange + zero (pythia, mlp_output / attention_output)', 'pythia-facts', ['pyvene', 'nnsight'],
+    { model: 'pythia-facts', base: EIFFEL, sources: [PALACE], unit_locations: { 'sources->base': [[[[3]], [[8]]], [[[3]], [[8]]]] },
+      config: { representations: [vanilla(1, 'mlp_output'), { layer: 3, component: 'attention_output', intervention_type: 'ZeroIntervention' }] } }),
+  runCase('rotation (RotatedSpace, 32 of 128 dims, L3)', 'pythia-facts', ['pyvene'],
+    { model: 'pythia-facts', base: EIFFEL, sources: [PALACE], unit_locations: { 'sources->base': 5 },
+      config: { representations: [{ layer: 3, component: 'block_output', intervention_type: 'RotatedSpaceIntervention', params: { rotation: orthogonal(128, 7), interchange_dim: 32 } }] } }),
+  runCase('serial chain (source_0 → source_1 → base, pyvene nesting)', 'gpt2-facts', ['pyvene', 'nnsight'],
+    { model: 'gpt2-facts', base: EIFFEL, sources: [COLOSSEUM, PALACE], config: { mode: 'serial', representations: [vanilla(1), vanilla(3)] },
+      unit_locations: { 'source_0->source_1': [[[[2]]], [[[2]]]], 'source_1->base': [[[[8]]], [[[8]]]] } }),
+  runCase('interchange + collect (L3 mlp_output at 2 tokens; logits and collected values)', 'gpt2-facts', ['pyvene'],
+    { model: 'gpt2-facts', base: EIFFEL, sources: [PALACE], unit_locations: { 'sources->base': [[[[4]], [[3, 8]]], [[[4]], [[3, 8]]]] },
+      config: { representations: [vanilla(1), { layer: 3, component: 'mlp_output', intervention_type: 'CollectIntervention', max_number_of_units: 2 }] } }),
+  sweepCase(),
+  traceCase('causal trace (same explicit noise: 3 samples, window 4; resid/mlp/attn cells, low, high)', ['pyvene', 'nnsight'], true),
+  traceCase('causal trace (seed 1: Patchbay\'s generator ported to Python)', ['nnsight'], false),
+  generateCase('generation, steering (L1.block_output −2 × mean diff, both, greedy)', 'gpt2-facts', ['pyvene', 'nnsight'],
+    { prompt: 'At the end of the day, Emma felt', steer: 'L1.block_output:-2:diff=The day was wonderful/The day was terrible', max_new_tokens: 12, intervene_on: 'both' }),
+  generateCase('generation, steering (L*.mlp_output 8 × token " she", generated, greedy)', 'pythia-facts', ['pyvene', 'nnsight'],
+    { prompt: 'James walked because', steer: 'L*.mlp_output:8:token= she', max_new_tokens: 8, intervene_on: 'generated' }),
+  trainedCase(),
+];
