@@ -27,7 +27,7 @@ export function TrainedSteer({ result }: { result: DasOutput }) {
         <select value={chosen} onChange={(e) => setChosen(Number(e.target.value))} data-testid="das-steer-cell">
           {cells.map((c, i) => (
             <option key={`${c.layer}:${c.position}`} value={i}>
-              layer {c.layer} · {(result.position_tokens[c.position] ?? '').trim() || '␣'} ({c.position}) · IIA {c.iia.toFixed(2)}
+              layer {c.layer} · {(result.position_tokens[c.position] ?? '').trim() || '␣'} ({String(c.position).replace('-', '−')}) · IIA {c.iia.toFixed(2)}
             </option>
           ))}
         </select>
