@@ -31,4 +31,21 @@ describe('patchbay export', () => {
     writeFileSync(join(dir, 'noise.json'), '{"samples": 3}');
     expect(await main(['export', '--to', 'pyvene', join(dir, 'trace.json')])).toBe(1);
   });
+
+  it('a trained document reads the trained JSON beside it and the float32 side file beside that', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'patchbay-export-'));
+    const bytes = new Uint8Array(new Float32Array([0.6, 0.8, 0.8, -0.6]).buffer);
+    const trained = { format: 1, intervention_type: 'LowRankRotatedSpaceIntervention', layer: 1, component: 'block_output', position: 2, rank: 2,
+      weight: { file: 'cell.f32', shape: [2, 2], offset: 0 }, params: {} };
+    writeFileSync(join(dir, 'cell.json'), JSON.stringify(trained));
+    writeFileSync(join(dir, 'cell.f32'), bytes);
+    const doc = { kind: 'trained', base: 'a b c', source: 'd e f' };
+    writeFileSync(join(dir, 'das.json'), JSON.stringify({ ...doc, trained: 'cell.json' }));
+    expect(await main(['export', '--to', 'pyvene', join(dir, 'das.json'), '--out', join(dir, 'das.py')])).toBe(0);
+    const script = readFileSync(join(dir, 'das.py'), 'utf8');
+    expect(script).toBe(exportScript({ ...doc, trained }, 'pyvene', { files: { 'cell.f32': bytes } }));
+    expect(script).toContain('rotate_layer.weight = torch.tensor(np.array([[0.6000000238418579, 0.800000011920929], [0.800000011920929, -0.6000000238418579]])');
+    writeFileSync(join(dir, 'das.json'), JSON.stringify({ ...doc, trained: 'missing.json' }));
+    expect(await main(['export', '--to', 'pyvene', join(dir, 'das.json')])).toBe(1);
+  });
 });
