@@ -143,6 +143,7 @@ export const createRunSlice: SliceCreator<RunSlice> = (set, get, api) => {
       else if (view === 'intervene') get().runIntervention();
       else if (view === 'sweep') get().runSweep();
       else if (view === 'generate') get().runGenerate();
+      else if (view === 'attribution') get().runAttribution(); // a few seconds; Probe vs DAS trains only when asked
     },
   };
 };
