@@ -100,7 +100,7 @@ describe('exportScript', () => {
     expect(() => exportScript({ ...GENERATE, intervene_on: 'all' }, 'nnsight')).toThrow(/^intervene_on: /);
   });
 
-  it('pyvene run: collected values come back in Patchbay\'s shape (index, site, units per row), without a source run', () => {
+  it('collected values come back in Patchbay\'s shape (index, site, units per row): pyvene without a source run, nnsight read before writes', () => {
     const doc = { ...RUN, config: { representations: [RUN.config.representations[0], { layer: 3, component: 'mlp_output', intervention_type: 'CollectIntervention', max_number_of_units: 2 }] },
       unit_locations: { 'sources->base': [[[[3]], [[1, 2]]], [[[3]], [[1, 2]]]] } };
     const s = exportScript(doc, 'pyvene');
@@ -108,6 +108,10 @@ describe('exportScript', () => {
     expect(s).toContain('"collected": collected_values(returned),');
     expect(s).toContain('return [None if i in collect else sources[0] if len(sources) == 1 else sources[i] for i in range(n)]');
     expect(exportScript(RUN, 'pyvene')).toContain('COLLECTS = []');
+    const nn = exportScript(doc, 'nnsight');
+    expect(nn).toContain('"type": "CollectIntervention", "src": [1, 2], "tgt": [1, 2], "source": None}');
+    expect(nn).toContain('intervened, read_values = run(base, list(zip(writing, values)), collects=COLLECTS)');
+    expect(() => exportScript({ ...doc, config: { mode: 'serial', representations: doc.config.representations } }, 'nnsight')).toThrow(/CollectIntervention in serial mode/);
   });
 
   it('trained DAS interventions: pyvene only, the rotation loaded into pyvene\'s module, a negative position resolved per input', () => {

@@ -1,6 +1,6 @@
 // `patchbay export --to nnsight`: a runnable nnsight script (locally, or on NDIF with --remote and NDIF_API_KEY) for
-// a run document — interchange, zero, addition, subtraction at token positions on the residual, attention and MLP
-// sites, parallel or serial — or a sweep document, writing Patchbay's own JSON. Stage: results (export).
+// a run document — interchange, zero, addition, subtraction, collect at token positions on the residual, attention
+// and MLP sites, parallel or serial — or a sweep document, writing Patchbay's own JSON. Stage: results (export).
 import { PatchbayError } from '../errors.js';
 import type { ExperimentDoc } from '../experiment/experiment-schema.js';
 import { normalizeUnitLocations, type Unit } from '../experiment/unit-locations.js';
@@ -74,19 +74,33 @@ export function exportNnsightRun(doc: ExperimentDoc, opts: ExportOptions = {}): 
     '    else:',
     '        h[:, tgt] = h[:, tgt] - src[:, srcpos]',
     '',
-    'def run(ids, patches, read=None):',
-    '    """One pass: writes (step, source value) in execution order; returns the read site\'s value or the logits."""',
-    '    order = sorted(range(len(patches)), key=lambda i: (patches[i][0]["layer"], ORDER.index(patches[i][0]["component"])))',
+    'def run(ids, patches, read=None, collects=()):',
+    '    """One pass: writes (step, source value) and reads the collect steps in execution order (a read before a write',
+    '    at the same site, as Patchbay collects a site\'s value before its slot); returns the read site\'s value or the',
+    '    logits, and with collects the values they read."""',
+    '    items = [(step, src, False) for step, src in patches] + [(step, None, True) for step in collects]',
+    '    items.sort(key=lambda it: (it[0]["layer"], ORDER.index(it[0]["component"]), 0 if it[2] else 1))',
+    '    read_values = []',
     '    with lm.trace(ids, remote=args.remote):',
-    '        for i in order:',
-    '            step, src = patches[i]',
-    '            apply(step, site(step["layer"], step["component"]), src)',
+    '        for step, src, is_read in items:',
+    '            h = site(step["layer"], step["component"])',
+    '            if is_read:',
+    '                read_values.append(h[:, step["tgt"]].clone().save())',
+    '            else:',
+    '                apply(step, h, src)',
     '        saved = (site(*read).clone() if read else lm.output.logits[:, -1]).save()',
-    '    return saved',
+    '    return (saved, read_values) if collects else saved',
+    '',
+    'def collected_values(steps, values):',
+    '    """Patchbay\'s collected entries, in the order the reads ran (sorted as in run())."""',
+    '    ordered = sorted(steps, key=lambda st: (st["layer"], ORDER.index(st["component"])))',
+    '    return [{"intervention": STEPS.index(step), "site": "L%d.%s" % (step["layer"], step["component"]), "row": 0,',
+    '             "units": [{"pos": p} for p in step["tgt"]], "values": v[0].detach().float().cpu().tolist()}',
+    '            for step, v in zip(ordered, values)]',
     '',
     `ORDER = ${py(COMPONENTS)}`,
     'with torch.no_grad():',
-    '    original = run(base, [])',
+    '    original, collected = run(base, []), []',
     '    if SERIAL:  # source_0 -> source_1 -> ... -> base, each hop patched into the next run',
     '        carried = None',
     '        for i, step in enumerate(STEPS):',
@@ -94,8 +108,14 @@ export function exportNnsightRun(doc: ExperimentDoc, opts: ExportOptions = {}): 
     '            carried = run(sources[i], patches, (step["layer"], step["component"]))',
     '        intervened = run(base, [(STEPS[-1], carried)])',
     '    else:',
-    '        values = [run(sources[s["source"]], [], (s["layer"], s["component"])) if s["source"] is not None else None for s in STEPS]',
-    '        intervened = run(base, list(zip(STEPS, values)))',
+    '        COLLECTS = [s for s in STEPS if s["type"] == "CollectIntervention"]',
+    '        writing = [s for s in STEPS if s["type"] != "CollectIntervention"]',
+    '        values = [run(sources[s["source"]], [], (s["layer"], s["component"])) if s["source"] is not None else None for s in writing]',
+    '        if COLLECTS:',
+    '            intervened, read_values = run(base, list(zip(writing, values)), collects=COLLECTS)',
+    '            collected = collected_values(COLLECTS, read_values)',
+    '        else:',
+    '            intervened = run(base, list(zip(writing, values)))',
     '',
     'result = {',
     '    "model": args.model,',
@@ -103,7 +123,7 @@ export function exportNnsightRun(doc: ExperimentDoc, opts: ExportOptions = {}): 
     '    "input_ids": {"base": base[0].tolist(), "sources": [s[0].tolist() for s in sources]},',
     '    "original": prediction(original[0], K, FULL),',
     '    "intervened": prediction(intervened[0], K, FULL),',
-    '    "collected": [],',
+    '    "collected": collected,',
     '    "provenance": provenance(NNSIGHT_VERSION, args.remote),',
     '}',
     'write(result)',
@@ -149,9 +169,11 @@ function plannedSteps(doc: ExperimentDoc): Step[] {
   return reps.map((r, i) => {
     if (r.unit !== 'pos') unsupported(`intervention ${i}: unit "${r.unit}" (token positions only)`, `config.representations[${i}].unit`);
     if (!COMPONENTS.includes(r.component)) unsupported(`intervention ${i}: component ${r.component}`, `config.representations[${i}].component`);
-    if (!WRITES[r.intervention_type]) unsupported(`intervention ${i}: ${r.intervention_type} (use --to pyvene)`, `config.representations[${i}].intervention_type`);
+    const collect = r.intervention_type === 'CollectIntervention';
+    if (collect && doc.config.mode === 'serial') unsupported(`intervention ${i}: CollectIntervention in serial mode`, `config.representations[${i}].intervention_type`);
+    if (!collect && !WRITES[r.intervention_type]) unsupported(`intervention ${i}: ${r.intervention_type} (use --to pyvene)`, `config.representations[${i}].intervention_type`);
     if (r.group_key != null || doc.subspaces?.[i] != null) unsupported(`intervention ${i}: group keys and subspaces`, `config.representations[${i}]`);
-    const needsSource = r.intervention_type !== 'ZeroIntervention';
+    const needsSource = r.intervention_type !== 'ZeroIntervention' && !collect;
     const source = !needsSource ? null : doc.config.mode === 'serial' ? i : doc.sources.length === 1 ? 0 : i;
     return { layer: r.layer, component: r.component, type: r.intervention_type, src: one(locs.source[i] ?? null, i), tgt: one(locs.base[i]!, i), source };
   });

@@ -139,7 +139,7 @@ export const CASES: Case[] = [
   runCase('serial chain (source_0 → source_1 → base, pyvene nesting)', 'gpt2-facts', ['pyvene', 'nnsight'],
     { model: 'gpt2-facts', base: EIFFEL, sources: [COLOSSEUM, PALACE], config: { mode: 'serial', representations: [vanilla(1), vanilla(3)] },
       unit_locations: { 'source_0->source_1': [[[[2]]], [[[2]]]], 'source_1->base': [[[[8]]], [[[8]]]] } }),
-  runCase('interchange + collect (L3 mlp_output at 2 tokens; logits and collected values)', 'gpt2-facts', ['pyvene'],
+  runCase('interchange + collect (L3 mlp_output at 2 tokens; logits and collected values)', 'gpt2-facts', ['pyvene', 'nnsight'],
     { model: 'gpt2-facts', base: EIFFEL, sources: [PALACE], unit_locations: { 'sources->base': [[[[4]], [[3, 8]]], [[[4]], [[3, 8]]]] },
       config: { representations: [vanilla(1), { layer: 3, component: 'mlp_output', intervention_type: 'CollectIntervention', max_number_of_units: 2 }] } }),
   sweepCase(),
