@@ -15,12 +15,17 @@ import type {
   ExecutionProvider, ModelSummary, OpenProgress, OpenRequest, Prediction, Result, RuntimeFacts, Tokenized,
 } from './protocol';
 import { graphCache } from '../../engine/compile/graph-cache';
+import { compileStages } from '../../engine/compile/staged-graphs';
 
 type Progress<T> = (p: T) => void;
 
 /** onnxruntime-web keeps a session's weights in its wasm memory (4 GB at most, activations included): larger models
  *  are refused before their download, with the alternatives named. */
 const BROWSER_MAX_MODEL_BYTES = 3 * 2 ** 30;
+
+/** Models up to this size get their trace stages compiled in the background once they are open (the bundled ones):
+ *  onnxruntime-web takes ~0.25 s of CPU per stage session here, time the first trace would otherwise wait. */
+const WARM_STAGES_BYTES = 64 * 2 ** 20;
 
 
 export function toResultError(e: unknown): Result<never> {
@@ -67,6 +72,8 @@ export class EngineService {
   private readonly sessions = new Mutex();
   private readonly controllers = new Map<string, AbortController>();
   private webgpu: boolean | undefined;
+  /** The background compilation of the open model's trace stages, if one runs (see warmStages). */
+  private warming: { stop: AbortController; done: Promise<void> } | undefined;
 
   private signal(id: string): AbortSignal {
     this.controllers.get(id)?.abort();
@@ -115,10 +122,12 @@ export class EngineService {
         const loaded = loadAnyModel(files);
         if (signal.aborted) throw new PatchbayError('ABORTED', 'loading was cancelled');
         return await this.sessions.run(async () => {
+          await this.stopWarming();
           await this.releaseSessions();
           this.model = loaded;
           report({ status: 'stage', message: 'creating an onnxruntime session' });
           await this.firstSession(loaded);
+          this.warmStages(loaded);
           return this.summary();
         });
       } finally {
@@ -138,6 +147,24 @@ export class EngineService {
       case 'files':
         return { access: memoryAccess(new Map(req.files.map((f) => [f.path, f.bytes])), req.name), modelFile: req.modelFile };
     }
+  }
+
+  /** Compiles a small transformer's trace stages in the background, outside the operation lock: a trace started
+   *  meanwhile takes the stages being compiled from the graph cache (nothing is compiled twice) and waits only for
+   *  the rest; anything else stops it after the current stage (stopWarming). Not part of opening: the model is
+   *  usable at once. A graph that cannot be cut is traced whole, compiled when traced. */
+  private warmStages(m: LoadedModel | RecurrentModel): void {
+    if (isRecurrent(m) || m.info.bytes > WARM_STAGES_BYTES) return;
+    const stop = new AbortController();
+    const done = compileStages(m, { signal: stop.signal }).then((staged) => staged.release(), () => undefined);
+    this.warming = { stop, done };
+  }
+
+  private async stopWarming(): Promise<void> {
+    const w = this.warming;
+    this.warming = undefined;
+    w?.stop.abort();
+    await w?.done;
   }
 
   /** Releases the loaded model's compiled sessions (a transformer's graph cache, a GRU's sessions by slot set). */
@@ -194,6 +221,7 @@ export class EngineService {
       return this.sessions.run(async () => {
         await this.ensureConfigured(provider);
         if (!this.model) return null;
+        await this.stopWarming();
         await this.releaseSessions();
         await this.firstSession(this.model);
         return this.summary();
@@ -238,7 +266,11 @@ export class EngineService {
       try {
         const fn = runOps[op] as (m: LoadedModel | RecurrentModel, input: unknown, io: { onProgress: Progress<unknown>; signal: AbortSignal }) => Promise<never>;
         const model = op === 'gru' ? this.needRecurrent() : this.need();
-        return await this.sessions.run(() => fn(model, input, { onProgress, signal }));
+        return await this.sessions.run(async () => {
+          // A trace shares the stages being warmed; other experiments compile graphs of their own: stop warming first.
+          if (op !== 'trace') await this.stopWarming();
+          return fn(model, input, { onProgress, signal });
+        });
       } finally {
         this.done(id);
       }
