@@ -9,7 +9,9 @@ SPEC: {"model": ".../onnx/model.onnx", "input_ids": [...], "subject_range": [b, 
        "kinds": ["resid", "mlp", "attn"], "window": 10, "noise": [[[...d_model]...subject tokens]...samples],
        "threads": 2}
 OUT:  {"scores": {kind: [[token][layer]]}, "low_score", "high_score", "answer_id", "passes", "seconds", "cpu_seconds",
-       "threads", "matmul_gflops"}   (matmul_gflops: torch's rate on a [1024, 768] × [768, 3072] MatMul, for reference)
+       "threads", "matmul_gflops", "max_abs_logit_diff_vs_onnxruntime"}   (matmul_gflops: torch's rate on a
+       [1024, 768] × [768, 3072] MatMul, for reference; the logit difference: the PyTorch model against onnxruntime
+       on the prompt, which must stay under 1e-4)
 """
 import json
 import os
@@ -19,18 +21,15 @@ import time
 import torch
 
 
-def linear_weights(graph, keys):
-    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scaleout"))
-    from onnx_to_torch import onnx_weights  # the scale-out converter's mapping, one implementation
-    return onnx_weights(graph, keys)
-
-
 def load_model(onnx_path):
-    """Builds the Hugging Face model described by config.json and fills its parameters from the ONNX initializers
-    (torch exports merge equal tensors; the duplicates survive as Identity outputs named after the parameter)."""
+    """Builds the Hugging Face model described by config.json (beside the ONNX file, or one folder up from onnx/) and
+    fills every parameter from the ONNX initializers through the scale-out converter's mapping (one implementation:
+    tools/scaleout/onnx_to_torch.py). Checked against onnxruntime on the same file (fails above 1e-4 on logits)."""
     import onnx
-    from onnx import numpy_helper
     from transformers import AutoConfig, AutoModelForCausalLM
+
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scaleout"))
+    from onnx_to_torch import onnx_weights
 
     root = os.path.dirname(os.path.abspath(onnx_path))
     if os.path.basename(root) == "onnx":
@@ -38,33 +37,49 @@ def load_model(onnx_path):
     config = AutoConfig.from_pretrained(root)
     config._attn_implementation = "eager"
     # On the CPU, not the meta device: GPT-NeoX's rotary tables are buffers computed at construction, not weights.
-    model = AutoModelForCausalLM.from_config(config)
-    proto = onnx.load(onnx_path)
-    tensors = {t.name: t for t in proto.graph.initializer}
-    for node in proto.graph.node:
-        if node.op_type == "Identity" and node.input[0] in tensors:
-            tensors.setdefault(node.output[0], tensors[node.input[0]])
-    state = {}
-    for name, p in model.state_dict().items():
-        key = name.replace("gpt_neox.embed_out", "embed_out")
-        alias = {"lm_head.weight": "embed_out.weight"}.get(key, key)
-        t = tensors.get(key)
-        if t is None:
-            t = tensors.get(alias)
-        if t is None and name == "lm_head.weight" and getattr(config, "tie_word_embeddings", False):
-            continue
-        if t is None:
-            # nn.Linear weights exported transposed under generated names (GPT-NeoX): found by their MatMul's scope.
-            linear = linear_weights(proto.graph, set(model.state_dict()))
-            if name not in linear:
-                raise SystemExit(f"rome_reference: parameter {name} not found among the ONNX initializers")
-            state[name] = torch.from_numpy(linear[name].copy()).reshape(p.shape)
-            continue
-        state[name] = torch.from_numpy(numpy_helper.to_array(t).copy()).reshape(p.shape)
-    model.load_state_dict(state, strict=False, assign=True)
-    if getattr(config, "tie_word_embeddings", False) and hasattr(model, "transformer"):
-        model.lm_head.weight = model.transformer.wte.weight
+    model = AutoModelForCausalLM.from_config(config, dtype=torch.float32)
+    params = {k for k, _ in model.named_parameters(remove_duplicate=False)}
+    found = onnx_weights(onnx.load(onnx_path).graph, params)
+    tied = getattr(config, "tie_word_embeddings", False)
+    missing = sorted(k for k in params if k not in found and not (tied and k == "lm_head.weight"))
+    if missing:
+        raise SystemExit(f"rome_reference: no ONNX weight found for {missing[:5]} ({len(missing)} in all)")
+    state = model.state_dict()
+    for k, v in found.items():
+        if tuple(state[k].shape) != v.shape:
+            raise SystemExit(f"rome_reference: {k}: ONNX gives {v.shape}, the model wants {tuple(state[k].shape)}")
+        state[k] = torch.from_numpy(v.copy())
+    model.load_state_dict(state, strict=False)
+    if tied:
+        model.tie_weights()
     return model.eval()
+
+
+def check_against_onnxruntime(model, onnx_path, tokens):
+    """Max |logit difference| between the PyTorch model and onnxruntime on the prompt (empty past); fails above 1e-4."""
+    import numpy as np
+    import onnxruntime as ort
+
+    ids = np.array([tokens], dtype=np.int64)
+    sess = ort.InferenceSession(onnx_path, providers=["CPUExecutionProvider"])
+    feeds = {}
+    for inp in sess.get_inputs():
+        if inp.name == "input_ids":
+            feeds[inp.name] = ids
+        elif inp.name == "attention_mask":
+            feeds[inp.name] = np.ones_like(ids)
+        elif inp.name == "position_ids":
+            feeds[inp.name] = np.arange(ids.shape[1], dtype=np.int64)[None, :]
+        elif inp.name.startswith("past_key_values"):
+            feeds[inp.name] = np.zeros([1 if not isinstance(d, int) and "batch" in str(d) else (d if isinstance(d, int) else 0)
+                                        for d in inp.shape], dtype=np.float32)
+    want = sess.run(["logits"], feeds)[0]
+    with torch.no_grad():
+        got = model(input_ids=torch.from_numpy(ids)).logits.numpy()
+    diff = float(np.abs(got - want).max())
+    if not diff <= 1e-4:
+        raise SystemExit(f"rome_reference: the PyTorch model differs from {onnx_path} by {diff} on logits (> 1e-4)")
+    return diff
 
 
 def modules(model):
@@ -125,6 +140,7 @@ def main():
     ids = torch.tensor([tokens] * (samples + 1))
     span = tuple(spec["subject_range"])
     window = int(spec.get("window", 10))
+    onnx_diff = check_against_onnxruntime(model, spec["model"], tokens)
     t0 = time.perf_counter()
     c0 = time.process_time()
     with torch.no_grad():
@@ -153,7 +169,7 @@ def main():
     cpu = time.process_time() - c0
     json.dump({"scores": scores, "low_score": low, "high_score": high, "answer_id": answer, "passes": passes,
                "seconds": seconds, "cpu_seconds": cpu, "threads": torch.get_num_threads(),
-               "matmul_gflops": matmul_rate()}, open(sys.argv[2], "w"))
+               "matmul_gflops": matmul_rate(), "max_abs_logit_diff_vs_onnxruntime": onnx_diff}, open(sys.argv[2], "w"))
 
 
 def matmul_rate(m=1024, k=768, n=3072, repeats=10):
