@@ -37,10 +37,13 @@ async function withNoiseFile(json: unknown, file: string): Promise<unknown> {
   return { ...rest, noise_values: values };
 }
 
-/** A trained document's "trained" file (beside the document) and the float32 side file it names (beside it). */
+/** A trained document's "trained" file (beside the document), the float32 side file it names (beside it), and a
+ *  "pairs" file (beside the document). */
 async function withTrained(json: unknown, file: string): Promise<{ doc: unknown; files: Record<string, Uint8Array> }> {
-  const o = json as { kind?: unknown; trained?: unknown } | null;
-  if (o?.kind !== 'trained' || typeof o.trained !== 'string') return { doc: json, files: {} };
+  const o = json as { kind?: unknown; trained?: unknown; pairs?: unknown } | null;
+  if (o?.kind !== 'trained') return { doc: json, files: {} };
+  if (typeof o.pairs === 'string') o.pairs = await readJson(resolve(dirname(file), o.pairs));
+  if (typeof o.trained !== 'string') return { doc: o, files: {} };
   const path = resolve(dirname(file), o.trained);
   const trained = await readJson(path);
   const side = (trained as { weight?: { file?: unknown } } | null)?.weight?.file;

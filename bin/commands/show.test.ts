@@ -43,6 +43,10 @@ describe('patchbay show', () => {
     const r = await patchbayInProcess(['show', '--top', '1', file('run.json', run)]);
     expect(r.stdout).toContain('  " Paris"         0.5000     3.000    " Rome"          0.2500     2.500\n');
     expect(r.stdout).not.toContain('" Rome"          0.2500     2.500    ');
+    const pairs = [{ base: 'a', source: 'b', source_label: ' x', intervened_top: { id: 3, token: ' x' }, match: true },
+      { base: 'c', source: 'd', source_label: ' y', intervened_top: { id: 4, token: ' z' }, match: false }];
+    const das = await patchbayInProcess(['show', file('das.json', { ...run, pairs, iia: 0.5 })]);
+    expect(das.stdout).toContain('pairs: IIA 0.500 (1 of 2 predict the source label)\n  ✓ "a" ← "b": " x" (label " x")\n  ✗ "c" ← "d": " z" (label " y")');
     const gen = { prompt_ids: [1, 2], original: { ids: [3, 4], text: ' c d' }, intervened: { ids: [3, 5], text: ' c e' } };
     expect((await patchbayInProcess(['show', file('gen.json', gen)])).stdout).toContain('original:   " c d"\nintervened: " c e"\n(2 and 2 tokens; the first difference at token 1)');
   });

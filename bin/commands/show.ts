@@ -64,6 +64,10 @@ function formatRun(r: RunFile, k: number): string[] {
   r.tokens.sources.forEach((s, i) => lines.push(`source ${i}: ${s ? s.map((t) => JSON.stringify(t)).join(' ') : r.input_ids.sources[i]?.join(' ')}`));
   lines.push('', ...topTable('next token (last position)', r.original.top_k, r.intervened.top_k, k));
   for (const [i, row] of (r.rows ?? []).slice(1).entries()) lines.push('', ...topTable(`row ${i + 1}`, row.original.top_k, row.intervened.top_k, k));
+  if (r.pairs?.length) {
+    lines.push('', `pairs: IIA ${(r.iia ?? r.pairs.filter((p) => p.match).length / r.pairs.length).toFixed(3)} (${r.pairs.filter((p) => p.match).length} of ${r.pairs.length} predict the source label)`);
+    for (const p of r.pairs) lines.push(`  ${p.match ? '✓' : '✗'} ${JSON.stringify(p.base)} ← ${JSON.stringify(p.source)}: ${JSON.stringify(p.intervened_top.token)} (label ${JSON.stringify(p.source_label)})`);
+  }
   if (r.collected.length) {
     lines.push('', 'collected');
     for (const c of r.collected) {

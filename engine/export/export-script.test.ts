@@ -127,5 +127,12 @@ describe('exportScript', () => {
     expect(() => exportScript(doc, 'nnsight', { files: { 'w.f32': bytes } })).toThrow(/export trained interventions with --to pyvene/);
     expect(() => exportScript(doc, 'pyvene')).toThrow(/side file "w.f32" was not provided/);
     expect(() => exportScript({ ...doc, base: '' }, 'pyvene')).toThrow(/^base: /);
+    const pairs = [{ base: 'James walked because', source: 'Sarah walked because', source_label: ' she' }];
+    const onPairs = exportScript({ kind: 'trained', trained, pairs }, 'pyvene', { files: { 'w.f32': bytes } });
+    expect(onPairs).toContain('PAIRS = [{"base": "James walked because", "source": "Sarah walked because", "source_label": " she"}]');
+    expect(onPairs).toContain('result["iia"] = sum(e["match"] for e in evaluated) / len(evaluated)');
+    expect(onPairs.trimEnd().endsWith('write(result)')).toBe(true);
+    expect(pythonShapeProblems(onPairs)).toEqual([]);
+    expect(() => exportScript({ kind: 'trained', trained }, 'pyvene', { files: { 'w.f32': bytes } })).toThrow(/^base: give "base" and "source", or "pairs"/);
   });
 });

@@ -46,6 +46,9 @@ describe('parseResultFile', () => {
     expect(bad({ ...TRACE, scores: { ...TRACE.scores, resid: [[0.1, 0.2]] } })[0]!.path).toBe('scores.resid');
     expect(bad({ ...GENERATE, original: { ids: ['a'] } })[0]!.path).toBe('original.ids[0]');
     expect(bad({ ...RUN, provenance: { engine: 'pyvene' } })[0]!.path).toBe('provenance.model');
+    const pair = { base: 'a', source: 'b', source_label: ' x', intervened_top: { id: 3, token: ' x' }, match: true };
+    expect(parseResultFile({ ...RUN, pairs: [pair], iia: 1 }).ok).toBe(true);
+    expect(bad({ ...RUN, pairs: [pair], iia: 1.5 })[0]!.path).toBe('iia');
     expect(bad([1, 2])[0]!.message).toMatch(/not a Patchbay result file/);
   });
 

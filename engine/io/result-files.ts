@@ -36,6 +36,12 @@ export const RunFileSchema = z.object({
   intervened: PredictionSchema,
   collected: z.array(CollectedSchema).default([]),
   rows: z.array(z.object({ input_ids: z.array(Id), original: PredictionSchema, intervened: PredictionSchema }).passthrough()).optional(),
+  /** A trained intervention evaluated on pairs (exported DAS scripts): each pair's intervened top-1, and the IIA. */
+  pairs: z.array(z.object({
+    base: z.string(), source: z.string(), source_label: z.string(), intervened_top: z.object({ id: Id, token: z.string().nullable() }).passthrough(),
+    match: z.boolean(), logits: z.array(z.number()).optional(),
+  }).passthrough()).optional(),
+  iia: z.number().min(0).max(1).optional(),
 }).passthrough();
 export type RunFile = z.infer<typeof RunFileSchema>;
 

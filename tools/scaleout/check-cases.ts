@@ -14,6 +14,12 @@ import { parseTraceDocument, traceDocumentOptions } from '../../engine/export/tr
 import { parseTrainedDocument, trainedRunDocument } from '../../engine/export/trained-script.js';
 import type { ExportTarget } from '../../engine/export/export-script.js';
 import { seededRng } from '../../engine/util/random.js';
+import { evaluateIia, trainDas } from '../../engine/training/das.js';
+import { tokenizePairs } from '../../engine/training/das-grid.js';
+import { saveTrained } from '../../engine/training/trained-io.js';
+import { REPO_ROOT } from '../../engine/load/node-resolver.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 export type Json = Record<string, unknown>;
 /** Patchbay's values; `effect`: how far its intervention moves them (so a match is not two idle runs agreeing). */
@@ -114,6 +120,38 @@ function trainedCase(): Case {
   };
 }
 
+/** A LowRank intervention trained here (`trainDas`, 30 steps, L2 block_output, last token) on the pronoun pairs of
+ *  docs/das except every 47th, saved as `patchbay das --save-dir` saves it, and evaluated on those held-out pairs:
+ *  each pair's intervened logits and the IIA. */
+function trainedPairsCase(): Case {
+  const all = JSON.parse(readFileSync(join(REPO_ROOT, 'docs/das/pythia-facts-pronoun-pairs.json'), 'utf8')) as Json[];
+  const pairs = all.filter((_, i) => i % 47 === 0) as { base: string; source: string; source_label: string }[];
+  const c: Case = {
+    name: `trained DAS (trained here: LowRank rank 1, L2, last token) on ${pairs.length} held-out pairs (intervened logits, IIA)`,
+    model: 'pythia-facts', engines: ['pyvene'], doc: {},
+    async patchbay(m) {
+      const [cell] = await trainDas(m, [{ layer: 2, position: -1 }], tokenizePairs(m, all.filter((_, i) => i % 47 !== 0)), { rank: 1, steps: 30, seed: 0 });
+      const { json, bytes } = saveTrained(cell!, 'cell.f32', { model: 'pythia-facts' });
+      c.files = { 'cell.f32': bytes };
+      c.doc = { kind: 'trained', trained: json, pairs, options: { full_logits: true } };
+      const parsed = parseTrainedDocument(c.doc);
+      const last = (t: string) => m.tokenizer!.encode(t).length - 1;
+      const values: number[] = [];
+      let effect = 0;
+      for (const p of pairs) {
+        const r = await runExperiment(m, trainedRunDocument({ ...parsed, base: p.base, source: p.source }, c.files, last(p.base), last(p.source)));
+        values.push(...r.intervened.logits!);
+        effect = Math.max(effect, maxDiff(r.intervened.logits!, r.original.logits!));
+      }
+      const [iia] = await evaluateIia(m, [cell!], tokenizePairs(m, pairs));
+      process.stderr.write(`trained DAS: IIA ${iia} on ${pairs.length} held-out pairs (Patchbay)\n`);
+      return { values: [...values, iia!], effect };
+    },
+    script: (j) => [...(j.pairs as { logits: number[] }[]).flatMap((p) => p.logits), j.iia as number],
+  };
+  return c;
+}
+
 function sweepCase(): Case {
   const doc = { kind: 'sweep', model: 'pythia-facts', base: EIFFEL, source: PALACE, component: 'block_output', metric: 'prob' };
   return {
@@ -150,4 +188,5 @@ export const CASES: Case[] = [
   generateCase('generation, steering (L*.mlp_output 8 × token " she", generated, greedy)', 'pythia-facts', ['pyvene', 'nnsight'],
     { prompt: 'James walked because', steer: 'L*.mlp_output:8:token= she', max_new_tokens: 8, intervene_on: 'generated' }),
   trainedCase(),
+  trainedPairsCase(),
 ];
