@@ -129,7 +129,7 @@ interface PlanContext {
 
 /** pyvene reads source i for the i-th group key in ascending order; without group keys, one source per
  *  intervention in order. */
-function sourceGroups(reps: Representation[]): Map<string, number> {
+export function sourceGroups(reps: Representation[]): Map<string, number> {
   const keys = [...new Set(reps.filter((r) => r.group_key != null).map((r) => r.group_key!))];
   keys.sort((a, b) => (typeof a === 'number' && typeof b === 'number' ? a - b : String(a).localeCompare(String(b))));
   return new Map(keys.map((k, i) => [String(k), i]));

@@ -33,6 +33,30 @@ describe('exportScript', () => {
     expect(s).toContain('STEPS = [{"layer": 2, "component": "block_output", "type": "VanillaIntervention", "src": [3], "tgt": [3], "source": 0}]');
   });
 
+  it('nnsight run: group keys pick the source as pyvene does (the i-th key in ascending order reads source i)', () => {
+    const keyed = {
+      ...RUN, sources: ['The Colosseum is in', 'Big Ben is in'],
+      config: { representations: [
+        { layer: 1, component: 'block_output', intervention_type: 'VanillaIntervention', group_key: 7 },
+        { layer: 2, component: 'mlp_output', intervention_type: 'VanillaIntervention', group_key: 3 },
+      ] },
+      unit_locations: { 'sources->base': [[[[1]], [[2]]], [[[1]], [[2]]]] },
+    };
+    const steps = /STEPS = (\[.*\]) {2}#/.exec(exportScript(keyed, 'nnsight'))![1]!;
+    expect((JSON.parse(steps) as { source: number }[]).map((x) => x.source)).toEqual([1, 0]);
+    // The builder's single interchange carries group_key 0: it exports.
+    const builder = { ...RUN, config: { representations: [{ ...RUN.config.representations[0]!, group_key: 0 }] } };
+    expect(exportScript(builder, 'nnsight')).toContain('"source": 0}]');
+    const partly = { ...keyed, config: { representations: [keyed.config.representations[0]!, { ...keyed.config.representations[1]!, group_key: undefined }] } };
+    expect(() => exportScript(partly, 'nnsight')).toThrow(/every intervention that reads a source needs one/);
+    // pyvene itself raises on descending keys: the export says so instead of writing a script that fails.
+    expect(() => exportScript(keyed, 'pyvene')).toThrow(/needs the keys to be 0, 1, … in the representations' order; found 7, 3/);
+    const renumbered = { ...keyed, config: { representations: [{ ...keyed.config.representations[1]!, group_key: 0 }, { ...keyed.config.representations[0]!, group_key: 1 }] } };
+    expect(exportScript(renumbered, 'pyvene')).toContain('group_key=1');
+    const shared = { ...RUN, config: { representations: [{ ...RUN.config.representations[0]!, group_key: 0 }, { ...RUN.config.representations[0]!, layer: 3, group_key: 0 }] } };
+    expect(exportScript(shared, 'pyvene')).toContain('group_key=0');
+  });
+
   it('sweeps export for both targets with the Pythia origin', () => {
     for (const target of ['pyvene', 'nnsight'] as const) {
       const s = exportScript(SWEEP, target);

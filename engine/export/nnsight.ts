@@ -4,6 +4,7 @@
 import { PatchbayError } from '../errors.js';
 import type { ExperimentDoc } from '../experiment/experiment-schema.js';
 import { normalizeUnitLocations, type Unit } from '../experiment/unit-locations.js';
+import { sourceGroups } from '../experiment/plan.js';
 import type { SweepDocument } from '../experiments/sweep.js';
 import { input, py, pytorchModelFor } from './pyvene-config-script.js';
 import { SWEEP_LOOP, SWEEP_SETUP, type ExportOptions } from './pyvene.js';
@@ -166,15 +167,22 @@ function plannedSteps(doc: ExperimentDoc): Step[] {
     if (rows.length !== 1) unsupported(`intervention ${i}: per-row locations`, 'unit_locations');
     return rows[0]!.map((u) => u.pos!);
   };
+  // pyvene's group keys: the i-th distinct key (ascending) reads source i (as the engine plans them).
+  const groups = sourceGroups(reps);
+  const keyed = groups.size > 0;
   return reps.map((r, i) => {
     if (r.unit !== 'pos') unsupported(`intervention ${i}: unit "${r.unit}" (token positions only)`, `config.representations[${i}].unit`);
     if (!COMPONENTS.includes(r.component)) unsupported(`intervention ${i}: component ${r.component}`, `config.representations[${i}].component`);
     const collect = r.intervention_type === 'CollectIntervention';
     if (collect && doc.config.mode === 'serial') unsupported(`intervention ${i}: CollectIntervention in serial mode`, `config.representations[${i}].intervention_type`);
     if (!collect && !WRITES[r.intervention_type]) unsupported(`intervention ${i}: ${r.intervention_type} (use --to pyvene)`, `config.representations[${i}].intervention_type`);
-    if (r.group_key != null || doc.subspaces?.[i] != null) unsupported(`intervention ${i}: group keys and subspaces`, `config.representations[${i}]`);
+    if (doc.subspaces?.[i] != null) unsupported(`intervention ${i}: subspaces`, `subspaces[${i}]`);
     const needsSource = r.intervention_type !== 'ZeroIntervention' && !collect;
-    const source = !needsSource ? null : doc.config.mode === 'serial' ? i : doc.sources.length === 1 ? 0 : i;
+    if (needsSource && keyed && doc.config.mode !== 'serial' && r.group_key == null) {
+      throw new PatchbayError('EXPERIMENT_INVALID', 'when any intervention has a group_key, every intervention that reads a source needs one (as in pyvene)', `config.representations[${i}].group_key`);
+    }
+    const source = !needsSource ? null : doc.config.mode === 'serial' ? i
+      : keyed ? groups.get(String(r.group_key))! : doc.sources.length === 1 ? 0 : i;
     return { layer: r.layer, component: r.component, type: r.intervention_type, src: one(locs.source[i] ?? null, i), tgt: one(locs.base[i]!, i), source };
   });
 }

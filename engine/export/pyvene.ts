@@ -1,6 +1,7 @@
 // `patchbay export --to pyvene`: a runnable pyvene script for a run document (interchange, addition, zero, collect,
 // rotations with their parameters; parallel or serial) or a sweep document, writing Patchbay's own JSON (run result
 // or sweep grid) with provenance. Stage: results (export). Python runs it; Patchbay never does.
+import { PatchbayError } from '../errors.js';
 import type { ExperimentDoc } from '../experiment/experiment-schema.js';
 import type { SweepDocument } from '../experiments/sweep.js';
 import { normalizeUnitLocations } from '../experiment/unit-locations.js';
@@ -23,9 +24,23 @@ export const PYVENE_LOAD = [
   '',
 ];
 
+/** pyvene (0.1.8) reads sources[group_key] and raises unless keys ascend with the representations, so its keys are
+ *  0, 1, … in order; Patchbay accepts any keys (the i-th distinct key, ascending, reads source i, which is the same
+ *  thing for pyvene's keys): say so before writing a script that fails. */
+function checkGroupOrder(reps: ExperimentDoc['config']['representations']): void {
+  const keys = reps.map((r) => r.group_key).filter((k) => k != null);
+  const distinct = [...new Set(keys)];
+  if (keys.length > 0 && !distinct.every((k, i) => k === i && (i === 0 || keys.indexOf(k) > keys.lastIndexOf(distinct[i - 1]!)))) {
+    throw new PatchbayError('CONFIG_UNSUPPORTED',
+      `pyvene reads source number group_key and needs the keys to be 0, 1, … in the representations' order; found ${keys.map(String).join(', ')}: renumber them (the i-th distinct key in ascending order reads source i) and list the interventions in key order`,
+      'config.representations');
+  }
+}
+
 export function exportPyveneRun(doc: ExperimentDoc, opts: ExportOptions = {}): string {
   const model = opts.hfModel ?? pytorchModelFor(doc.model ?? 'gpt2');
   const reps = doc.config.representations;
+  checkGroupOrder(reps);
   const lines = [
     ...prelude({ engine: 'pyvene', model, patchbayModel: doc.model ?? null, doc }, ['import pyvene as pv']),
     ...PYVENE_LOAD,
