@@ -9,6 +9,8 @@ import { loadRecurrentModel } from '../engine/recurrent/load-recurrent';
 import { runGru, type GruRunOutput } from '../app/workers/gru-op';
 import { gruDoc, presetForm, stateGrids, symbolsOf, type TimeStepPreset } from '../app/components/recurrent/gru-doc';
 import { appUrl, heatmapValues, maxDiff, openBundled, screen, shot, watchErrors } from './support/app';
+import { decode } from '../app/link/codec';
+import { linkFromHash } from '../app/state/url-sync';
 
 const DIR = join(BUNDLED_DIR, 'gru-recall');
 const PRESETS = (JSON.parse(readFileSync(join(DIR, 'patchbay.json'), 'utf8')) as { presets: { time_step: TimeStepPreset[] } }).presets.time_step;
@@ -63,9 +65,12 @@ test('gru-recall: the time-step panel runs both presets like the engine; other s
   await shot(page, 'ui-gru-trace-notice');
 
   // The link: a fresh page opens gru-recall on the time-step panel and runs the output-only experiment again.
-  const traceHash = await page.evaluate(() => window.location.hash);
   await screen(page, 'Interventions');
-  await page.waitForFunction((before) => window.location.hash.length > 10 && window.location.hash !== before, traceHash);
+  // The fragment is rewritten a moment after each change: wait until it says this screen, not merely that it changed.
+  await expect.poll(async () => {
+    const decoded = decode(linkFromHash(new URL(page.url()).hash) ?? '');
+    return decoded.ok ? decoded.value.view : null;
+  }).toBe('intervene');
   const url = page.url();
   expect(errors).toEqual([]);
   await page.close(); // one engine at a time on this machine
