@@ -1,10 +1,12 @@
-// The training part of the store: the "Probe vs DAS" run (progress, the loss curve as it comes in, the result) and
-// the attribution-patching run with its "verify top cells" check. The settings are the experiment slice's `probe`
-// and `attribution` (in the link); results here are local and belong to the model they were computed on.
+// The training part of the store: the "Probe vs DAS" run (progress, the loss curve as it comes in, the result; a
+// trained cell sent to Generate or Interventions) and the attribution-patching run with its "verify top cells" check.
+// The settings are the experiment slice's `probe` and `attribution` (in the link); results here are local and belong
+// to the model they were computed on.
 import { engineClient } from '../workers/engine-client';
 import type { DasOpProgress, DasOutput } from '../workers/das-op';
 import type { AttributionOutput, AttributionProgress } from '../workers/attribution-op';
 import type { WorkerError } from '../workers/protocol';
+import { trainedInterventionDoc } from '../components/probe/trained-doc';
 import type { OpState } from './run-slice';
 import type { SliceCreator, Store } from './types';
 
@@ -23,6 +25,9 @@ export interface TrainingSlice {
   /** Runs the k cells with the largest |estimate| exactly and keeps them to mark on the map. */
   verifyTop: (k: number) => void;
   pickTrainedDirection: (cell: { layer: number; position: number } | null) => void;
+  /** Puts the trained intervention of a cell, applied to the example pair, into the Interventions screen's document
+   *  and opens that screen; returns what stood in the way, or null. */
+  openTrainedIntervention: (cell: { layer: number; position: number }) => string | null;
 }
 
 const idle = { status: 'idle' as const, progress: null, result: null, error: null, inputs: null, seconds: null, model: null };
@@ -126,6 +131,16 @@ export const createTrainingSlice: SliceCreator<TrainingSlice> = (set, get) => ({
     const d = t.weight.length / t.weightCols;
     const values = Array.from({ length: d }, (_, i) => Number(t.weight[i * t.weightCols]!.toPrecision(7)));
     set({ trainedDirection: { layer: t.layer, position: t.position, component: t.component, values } });
+  },
+
+  openTrainedIntervention: (cell) => {
+    const r = get().das.result;
+    if (!r) return 'train first: there is no trained intervention yet';
+    const d = trainedInterventionDoc(r, cell);
+    if (!d.ok) return d.reason;
+    get().setIntervention(d.doc);
+    get().setView('intervene');
+    return null;
   },
 });
 

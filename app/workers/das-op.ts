@@ -25,6 +25,8 @@ export interface DasOutput extends DasGridResult {
   position_tokens: Record<number, string>;
   /** One pair as an example: base, source and their labels. */
   example: PairText;
+  /** The example's token count (base and source alike): resolves a cell's negative position in it. */
+  example_tokens: number;
 }
 
 const PLACEHOLDER = 'NAME';
@@ -76,5 +78,5 @@ export async function runDas(model: LoadedModel, input: DasInput, io: { onProgre
   const texts = tok.tokenTexts(ids);
   const position_tokens = Object.fromEntries([...new Set(result.cells.map((c) => c.position))]
     .map((p) => [p, texts[p < 0 ? ids.length + p : p] ?? '']));
-  return { ...result, pairs_available: available, position_tokens, example: pairs[shortest]! };
+  return { ...result, pairs_available: available, position_tokens, example: pairs[shortest]!, example_tokens: ids.length };
 }
