@@ -1,19 +1,23 @@
 // The training views in the browser. Probe vs DAS: Cancel stops a training run within about a second; a small grid
 // on pythia-facts draws IIA and probe-accuracy maps equal to the engine's run in Node with the same seed and settings,
-// and its best cell's trained direction steers in Generate (the vector travels in the link).
+// its best cell's trained direction steers in Generate (the vector travels in the link), and its trained intervention
+// opens on the Interventions screen (weights in the link) and runs there as in Node.
 // Attribution patching: estimate and exact maps, the scatter with its correlation, and the top cells verified.
-import { expect, test } from '@playwright/test';
+import { expect, test, type Download } from '@playwright/test';
 import { decode, encode } from '../app/link/codec';
 import { defaultExperiment, type Experiment } from '../app/link/schema';
 import { runDas } from '../app/workers/das-op';
 import { attributionPatching } from '../engine/training/attribution';
+import { validateExperiment } from '../engine/experiment/experiment-schema';
+import { runExperiment, type ExperimentResult } from '../engine/experiment/run-experiment';
 import { bundledManifest } from '../engine/load/node-resolver';
-import { appUrl, heatmapValues, maxDiff, shot, watchErrors } from './support/app';
+import { appUrl, heatmapValues, maxDiff, screen, shot, watchErrors } from './support/app';
 import { nodeModel } from './support/engine';
 
 const MODEL = 'pythia-facts';
-/** Small enough for a busy two-core machine: 2 layers × 2 positions, 60 pairs, 6 steps. */
-const SMALL = { ...defaultExperiment().probe, layers: [0, 3], positions: [-3, -1], max_pairs: 60, steps: 6, batch: 8, seed: 3 };
+/** Small enough for a busy two-core machine: 2 layers × 2 positions, 60 pairs, 6 steps; lr 0.05 so that 6 steps train
+ *  the last token of layer 3 to IIA 1.00 (Node), which the Interventions step below relies on. */
+const SMALL = { ...defaultExperiment().probe, layers: [0, 3], positions: [-3, -1], max_pairs: 60, steps: 6, batch: 8, seed: 3, lr: 0.05 };
 
 function link(e: Partial<Experiment>): string {
   return appUrl(`e=${encode({ ...defaultExperiment(), model: { kind: 'bundled', id: MODEL }, ...e })}`);
@@ -73,9 +77,51 @@ test('Probe vs DAS: Cancel stops training; a small grid matches the engine in No
   const v = d.value.generate.steer.vector;
   const cos = v.reduce((s, x, i) => s + x * want[i]!, 0) / Math.hypot(...v) / Math.hypot(...want);
   expect(cos).toBeGreaterThan(0.999); // the same direction as Node's training, up to wasm-vs-native rounding
+
+  // The best cell's trained intervention itself goes to the Interventions screen (weights inline, in the link); its
+  // run on the example pair equals the engine's run in Node of the document the link carries, logits within 1e-4.
+  const t1 = Date.now();
+  await screen(page, 'Probe vs DAS');
+  await page.getByTestId('das-open-intervention').click();
+  await expect(page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Interventions', exact: true })).toHaveAttribute('aria-current', 'page');
+  await expect.poll(() => {
+    const e = decode(new URL(page.url()).hash.replace(/^#e=/, ''));
+    return e.ok && e.value.view === 'intervene' ? JSON.stringify(e.value.intervention).includes('LowRankRotatedSpaceIntervention') : false;
+  }).toBe(true);
+  const linked = decode(new URL(page.url()).hash.replace(/^#e=/, ''));
+  if (!linked.ok) throw new Error(linked.error.message);
+  const runDoc = validateExperiment(linked.value.intervention);
+  if (!runDoc.ok) throw new Error(JSON.stringify(runDoc.errors));
+  expect(runDoc.value.config.representations[0]).toMatchObject({ layer: best.layer, component: 'block_output', low_rank_dimension: 1 });
+  await page.getByTestId('intervention-run').click();
+  await expect(page.getByTestId('next-token-table')).toBeVisible({ timeout: 60_000 });
+  await shot(page, 'ui-probe-open-intervention');
+  const saved = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export JSON', exact: true }).click();
+  const shown = JSON.parse(await readDownload(await saved)) as ExperimentResult;
+  const expected = await runExperiment(model, runDoc.value);
+  for (const side of ['original', 'intervened'] as const) {
+    for (const t of expected[side].top_k) {
+      const got = shown[side].top_k.find((x) => x.id === t.id);
+      expect(got, `${side} token ${t.token}`).toBeDefined();
+      expect(Math.abs(got!.logit - t.logit)).toBeLessThan(1e-4);
+    }
+  }
+  await expect(page.getByTestId('next-token-table').locator('tbody tr').first()).toHaveAttribute('data-token-id', String(expected.intervened.top_k[0]!.id));
+  // where DAS found the variable, the trained intervention flips the example's pronoun to the source's
+  expect(best.iia).toBeGreaterThan(0.9);
+  expect(expected.intervened.top_k[0]!.token).toBe(ref.example.source_label);
+  expect(expected.original.top_k[0]!.token).toBe(ref.example.base_label);
+  console.log(`Open in Interventions: layer ${best.layer} pos ${best.position} (IIA ${best.iia.toFixed(2)}): intervened top-1 ${JSON.stringify(expected.intervened.top_k[0]!.token)} (source label ${JSON.stringify(ref.example.source_label)}); link ${new URL(page.url()).hash.length} chars; step ${((Date.now() - t1) / 1000).toFixed(1)} s`);
   console.log(`Probe vs DAS e2e: cancel → next run started in ${(cancelToNext / 1000).toFixed(1)} s; ${ref.seconds_per_step.toFixed(2)} s/step in Node`);
   expect(errors).toEqual([]);
 });
+
+async function readDownload(d: Download): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of (await d.createReadStream())!) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
 
 test('Attribution: a link runs it; estimate beside exact patching, the scatter and its correlation, top cells verified', async ({ page }) => {
   test.setTimeout(300_000);
