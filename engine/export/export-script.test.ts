@@ -67,12 +67,48 @@ describe('exportScript', () => {
   });
 
   it('nnsight refuses what it does not carry, naming it; invalid documents are coded errors', () => {
-    const rotated = { ...RUN, config: { representations: [{ layer: 0, component: 'block_output', intervention_type: 'RotatedSpaceIntervention' }] } };
-    expect(() => exportScript(rotated, 'nnsight')).toThrow(/does not carry intervention 0: RotatedSpaceIntervention \(use --to pyvene\)/);
+    const pca = { ...RUN, config: { representations: [{ layer: 0, component: 'block_output', intervention_type: 'PCARotatedSpaceIntervention' }] } };
+    expect(() => exportScript(pca, 'nnsight')).toThrow(/does not carry intervention 0: PCARotatedSpaceIntervention \(use --to pyvene\)/);
+    const skip = { ...RUN, config: { representations: [{ layer: 1, component: 'block_output', intervention_type: 'NoiseIntervention' }] } };
+    expect(() => exportScript(skip, 'nnsight')).toThrow(/does not carry intervention 0: NoiseIntervention/);
     const heads = { ...RUN, config: { representations: [{ layer: 0, component: 'head_attention_value_output', unit: 'h', intervention_type: 'VanillaIntervention' }] } };
     expect(() => exportScript(heads, 'nnsight')).toThrow(/unit "h"/);
     expect(() => exportScript({ base: 3 }, 'pyvene')).toThrow(/EXPERIMENT_INVALID|base/);
     expect(() => exportScript({ kind: 'sweep', base: 'a' }, 'nnsight')).toThrow(/"source" must be a string/);
+  });
+
+  it('nnsight rotations: the basis, its chosen columns and weights as the engine computes them; what stays refused', () => {
+    const rep = (type: string, params: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+      ({ ...RUN, config: { representations: [{ layer: 2, component: 'block_output', intervention_type: type, params, ...extra }] } });
+    const steps = (s: string) => JSON.parse(/STEPS = (\[.*\]) {2}#/.exec(s)![1]!.replace(/None/g, 'null').replace(/True/g, 'true').replace(/False/g, 'false')) as Record<string, unknown>[];
+    const r3 = [[0, 1, 0], [1, 0, 0], [0, 0, 1]];
+    const rotated = exportScript(rep('RotatedSpaceIntervention', { rotation: r3, interchange_dim: 2 }), 'nnsight');
+    expect(rotated).toContain('BASES = [torch.tensor([[0, 1, 0], [1, 0, 0], [0, 0, 1]], dtype=torch.float32)]');
+    expect(rotated).toContain('h[:, tgt] = rotated(step, h[:, tgt], src[:, srcpos])');
+    expect(steps(rotated)[0]).toMatchObject({ type: 'RotatedSpaceIntervention', basis: 0, cols: [0, 1], w: null, joint: false, tgt: [3] });
+    // LowRank: subspaces index W's columns; a side file is read beside the script.
+    const lowRank = exportScript({ ...rep('LowRankRotatedSpaceIntervention', { weight: { file: 'w.f32', shape: [768, 4] } }, { low_rank_dimension: 4 }), subspaces: [[[1, 3]]] }, 'nnsight');
+    expect(lowRank).toContain('BASES = [torch.tensor(np.fromfile("w.f32", dtype="<f4", offset=0, count=3072).reshape([768, 4]))]');
+    expect(steps(lowRank)[0]).toMatchObject({ cols: [1, 3], w: null });
+    // Boundless: every coordinate, weighted σ(j/T)·σ((b·F − j)/T); here F = 3, b = 0.5, T = 0.5.
+    const sig = (x: number) => 1 / (1 + Math.exp(-x));
+    const boundless = steps(exportScript(rep('BoundlessRotatedSpaceIntervention', { rotation: r3, intervention_boundaries: 0.5, temperature: 0.5 }), 'nnsight'))[0]!;
+    expect(boundless.cols).toBeNull();
+    (boundless.w as number[]).forEach((w, j) => expect(w).toBeCloseTo(sig(j / 0.5) * sig((1.5 - j) / 0.5), 12));
+    const masked = steps(exportScript(rep('SigmoidMaskRotatedSpaceIntervention', { rotation: r3, masks: [2, 0, -2], temperature: 2 }), 'nnsight'))[0]!;
+    expect(masked.w).toEqual([sig(1), 0.5, sig(-1)]);
+    const mask = exportScript(rep('SigmoidMaskIntervention', { masks: [4, -4, 0], temperature: 4 }), 'nnsight');
+    expect(mask).toContain('h[:, tgt] = mixed(step, h[:, tgt], src[:, srcpos])');
+    expect(mask).toContain('BASES = []');
+    expect(steps(mask)[0]).toMatchObject({ basis: null, cols: null, w: [sig(1), sig(-1), 0.5] });
+    // Several units rotate jointly (max_number_of_units > 1), as the engine does.
+    expect(steps(exportScript(rep('RotatedSpaceIntervention', { rotation: r3 }, { max_number_of_units: 2 }), 'nnsight'))[0]!.joint).toBe(true);
+    // Bad parameters and what is not carried: coded errors that name the problem.
+    expect(() => exportScript(rep('RotatedSpaceIntervention', {}), 'nnsight')).toThrow(/rotation/);
+    expect(() => exportScript(rep('RotatedSpaceIntervention', { rotation: r3, interchange_dim: 5 }), 'nnsight')).toThrow(/interchange_dim 5 must be between 1 and 3/);
+    expect(() => exportScript(rep('SigmoidMaskRotatedSpaceIntervention', { rotation: r3, masks: [1, 2] }), 'nnsight')).toThrow(/masks has 2 values; expected 3/);
+    expect(() => exportScript({ ...rep('LowRankRotatedSpaceIntervention', { weight: r3 }), subspaces: [[[0], [1]]] }, 'nnsight')).toThrow(/per-row subspaces/);
+    for (const s of [rotated, lowRank, mask]) expect(pythonShapeProblems(s)).toEqual([]);
   });
 
   it('every export is well-formed Python in shape (indentation, brackets)', () => {

@@ -9,10 +9,12 @@ import type { SweepDocument } from '../experiments/sweep.js';
 import { input, py, pytorchModelFor } from './pyvene-config-script.js';
 import { SWEEP_LOOP, SWEEP_SETUP, type ExportOptions } from './pyvene.js';
 import { prelude } from './script-common.js';
+import { ROTATED, rotatedFields, rotationLines, type RotatedFields } from './nnsight-rotations.js';
 
 /** The pyvene types the nnsight export writes (the script's apply() holds their statements). */
 const WRITES: Record<string, string> = {
   VanillaIntervention: 'set', AdditionIntervention: 'add', SubtractionIntervention: 'subtract', ZeroIntervention: 'zero',
+  ...Object.fromEntries([...ROTATED].map((t) => [t, t === 'SigmoidMaskIntervention' ? 'mix' : 'rotate'])),
 };
 /** Components in the order a block runs them (nnsight reads modules in execution order). */
 const COMPONENTS = ['block_input', 'attention_input', 'attention_output', 'mlp_input', 'mlp_activation', 'mlp_output', 'block_output'];
@@ -47,11 +49,12 @@ export const NNSIGHT_LOAD = [
   '',
 ];
 
-interface Step { layer: number; component: string; type: string; src: number[]; tgt: number[]; source: number | null }
+interface Step extends Partial<RotatedFields> { layer: number; component: string; type: string; src: number[]; tgt: number[]; source: number | null }
 
 export function exportNnsightRun(doc: ExperimentDoc, opts: ExportOptions = {}): string {
   const model = opts.hfModel ?? pytorchModelFor(doc.model ?? 'gpt2');
-  const steps = plannedSteps(doc);
+  const bases: string[] = [];
+  const steps = plannedSteps(doc, bases);
   const serial = doc.config.mode === 'serial';
   return [
     ...prelude({ engine: 'nnsight', model, patchbayModel: doc.model ?? null, doc }, ['import nnsight', 'from nnsight import LanguageModel']),
@@ -62,6 +65,7 @@ export function exportNnsightRun(doc: ExperimentDoc, opts: ExportOptions = {}): 
     `SERIAL = ${py(serial)}`,
     `K, FULL = ${doc.options.top_k}, ${py(doc.options.full_logits)}`,
     `WRITES = ${py(WRITES)}`,
+    ...(bases.length > 0 || steps.some((st) => st.type === 'SigmoidMaskIntervention') ? rotationLines(bases) : []),
     '',
     'def apply(step, h, src):',
     '    # the intervention at the target positions, in place on the site tensor h [batch, pos, features]',
@@ -70,6 +74,10 @@ export function exportNnsightRun(doc: ExperimentDoc, opts: ExportOptions = {}): 
     '        h[:, tgt] = 0',
     '    elif kind == "set":',
     '        h[:, tgt] = src[:, srcpos]',
+    '    elif kind == "rotate":',
+    '        h[:, tgt] = rotated(step, h[:, tgt], src[:, srcpos])',
+    '    elif kind == "mix":',
+    '        h[:, tgt] = mixed(step, h[:, tgt], src[:, srcpos])',
     '    elif kind == "add":',
     '        h[:, tgt] = h[:, tgt] + src[:, srcpos]',
     '    else:',
@@ -159,7 +167,7 @@ export function exportNnsightSweep(doc: SweepDocument, opts: ExportOptions = {})
 }
 
 /** Each intervention as a plain step, or CONFIG_UNSUPPORTED naming what the nnsight export does not carry. */
-function plannedSteps(doc: ExperimentDoc): Step[] {
+function plannedSteps(doc: ExperimentDoc, bases: string[]): Step[] {
   const reps = doc.config.representations;
   const locs = normalizeUnitLocations(doc.unit_locations, reps.map((r) => r.unit as 'pos' | 'h' | 'h.pos'));
   const one = (rows: Unit[][] | null, i: number): number[] => {
@@ -176,14 +184,16 @@ function plannedSteps(doc: ExperimentDoc): Step[] {
     const collect = r.intervention_type === 'CollectIntervention';
     if (collect && doc.config.mode === 'serial') unsupported(`intervention ${i}: CollectIntervention in serial mode`, `config.representations[${i}].intervention_type`);
     if (!collect && !WRITES[r.intervention_type]) unsupported(`intervention ${i}: ${r.intervention_type} (use --to pyvene)`, `config.representations[${i}].intervention_type`);
-    if (doc.subspaces?.[i] != null) unsupported(`intervention ${i}: subspaces`, `subspaces[${i}]`);
+    const rotated = ROTATED.has(r.intervention_type);
+    if (!rotated && doc.subspaces?.[i] != null) unsupported(`intervention ${i}: subspaces`, `subspaces[${i}]`);
     const needsSource = r.intervention_type !== 'ZeroIntervention' && !collect;
     if (needsSource && keyed && doc.config.mode !== 'serial' && r.group_key == null) {
       throw new PatchbayError('EXPERIMENT_INVALID', 'when any intervention has a group_key, every intervention that reads a source needs one (as in pyvene)', `config.representations[${i}].group_key`);
     }
     const source = !needsSource ? null : doc.config.mode === 'serial' ? i
       : keyed ? groups.get(String(r.group_key))! : doc.sources.length === 1 ? 0 : i;
-    return { layer: r.layer, component: r.component, type: r.intervention_type, src: one(locs.source[i] ?? null, i), tgt: one(locs.base[i]!, i), source };
+    const step = { layer: r.layer, component: r.component, type: r.intervention_type, src: one(locs.source[i] ?? null, i), tgt: one(locs.base[i]!, i), source };
+    return rotated ? { ...step, ...rotatedFields(doc, r, i, bases) } : step;
   });
 }
 

@@ -54,6 +54,9 @@ export function orthogonal(n: number, seed: number): number[][] {
   return Array.from({ length: n }, (_, r) => cols.map((c) => c[r]!));
 }
 
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+/** Mask logits −3…3 over 128 features (σ(m / T) mixes each feature or rotated coordinate). */
+const MASKS = range(128).map((i) => (i % 7) - 3);
 const vanilla = (layer: number, component = 'block_output') => ({ layer, component, intervention_type: 'VanillaIntervention' });
 const maxDiff = (a: number[], b: number[]) => Math.max(...a.map((v, i) => Math.abs(v - b[i]!)));
 
@@ -171,9 +174,24 @@ export const CASES: Case[] = [
   runCase('interchange + zero (pythia, mlp_output / attention_output)', 'pythia-facts', ['pyvene', 'nnsight'],
     { model: 'pythia-facts', base: EIFFEL, sources: [PALACE], unit_locations: { 'sources->base': [[[[3]], [[8]]], [[[3]], [[8]]]] },
       config: { representations: [vanilla(1, 'mlp_output'), { layer: 3, component: 'attention_output', intervention_type: 'ZeroIntervention' }] } }),
-  runCase('rotation (RotatedSpace, 32 of 128 dims, L3)', 'pythia-facts', ['pyvene'],
+  runCase('rotation (RotatedSpace, 32 of 128 dims, L3)', 'pythia-facts', ['pyvene', 'nnsight'],
     { model: 'pythia-facts', base: EIFFEL, sources: [PALACE], unit_locations: { 'sources->base': 5 },
       config: { representations: [{ layer: 3, component: 'block_output', intervention_type: 'RotatedSpaceIntervention', params: { rotation: orthogonal(128, 7), interchange_dim: 32 } }] } }),
+  runCase('rotation (LowRankRotatedSpace, rank 16, subspace columns 0–11, L2, pos 4)', 'gpt2-facts', ['pyvene', 'nnsight'],
+    { model: 'gpt2-facts', base: EIFFEL, sources: [PALACE], unit_locations: { 'sources->base': 4 }, subspaces: [[range(12)]],
+      config: { representations: [{ layer: 2, component: 'block_output', intervention_type: 'LowRankRotatedSpaceIntervention', low_rank_dimension: 16,
+        params: { weight: orthogonal(128, 5).map((row) => row.slice(0, 16)) } }] } }),
+  runCase('rotation (BoundlessRotatedSpace, boundary 0.3, temperature 1.5, L1)', 'pythia-facts', ['pyvene', 'nnsight'],
+    { model: 'pythia-facts', base: EIFFEL, sources: [PALACE], unit_locations: { 'sources->base': 6 },
+      config: { representations: [{ layer: 1, component: 'block_output', intervention_type: 'BoundlessRotatedSpaceIntervention',
+        params: { rotation: orthogonal(128, 3), intervention_boundaries: 0.3, temperature: 1.5 } }] } }),
+  runCase('rotation (SigmoidMaskRotatedSpace, masks −3…3, temperature 1.5, L2)', 'pythia-facts', ['pyvene', 'nnsight'],
+    { model: 'pythia-facts', base: EIFFEL, sources: [PALACE], unit_locations: { 'sources->base': 6 },
+      config: { representations: [{ layer: 2, component: 'block_output', intervention_type: 'SigmoidMaskRotatedSpaceIntervention',
+        params: { rotation: orthogonal(128, 4), masks: MASKS, temperature: 1.5 } }] } }),
+  runCase('rotation (SigmoidMask, masks −3…3, temperature 1.5, L2 mlp_output, pos 6)', 'pythia-facts', ['nnsight'],
+    { model: 'pythia-facts', base: EIFFEL, sources: [PALACE], unit_locations: { 'sources->base': 6 },
+      config: { representations: [{ layer: 2, component: 'mlp_output', intervention_type: 'SigmoidMaskIntervention', params: { masks: MASKS, temperature: 1.5 } }] } }),
   runCase('serial chain (source_0 → source_1 → base, pyvene nesting)', 'gpt2-facts', ['pyvene', 'nnsight'],
     { model: 'gpt2-facts', base: EIFFEL, sources: [COLOSSEUM, PALACE], config: { mode: 'serial', representations: [vanilla(1), vanilla(3)] },
       unit_locations: { 'source_0->source_1': [[[[2]]], [[[2]]]], 'source_1->base': [[[[8]]], [[[8]]]] } }),
