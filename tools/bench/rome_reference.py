@@ -58,22 +58,10 @@ def load_model(onnx_path):
 def check_against_onnxruntime(model, onnx_path, tokens):
     """Max |logit difference| between the PyTorch model and onnxruntime on the prompt (empty past); fails above 1e-4."""
     import numpy as np
-    import onnxruntime as ort
+    from onnx_to_torch import onnxruntime_logits
 
     ids = np.array([tokens], dtype=np.int64)
-    sess = ort.InferenceSession(onnx_path, providers=["CPUExecutionProvider"])
-    feeds = {}
-    for inp in sess.get_inputs():
-        if inp.name == "input_ids":
-            feeds[inp.name] = ids
-        elif inp.name == "attention_mask":
-            feeds[inp.name] = np.ones_like(ids)
-        elif inp.name == "position_ids":
-            feeds[inp.name] = np.arange(ids.shape[1], dtype=np.int64)[None, :]
-        elif inp.name.startswith("past_key_values"):
-            feeds[inp.name] = np.zeros([1 if not isinstance(d, int) and "batch" in str(d) else (d if isinstance(d, int) else 0)
-                                        for d in inp.shape], dtype=np.float32)
-    want = sess.run(["logits"], feeds)[0]
+    want = onnxruntime_logits(onnx_path, ids)
     with torch.no_grad():
         got = model(input_ids=torch.from_numpy(ids)).logits.numpy()
     diff = float(np.abs(got - want).max())
