@@ -3,7 +3,7 @@ import { PatchbayError } from '../errors.js';
 import { validateExperiment } from '../experiment/experiment-schema.js';
 import { parseSweepDocument } from '../experiments/sweep.js';
 import { exportPyveneRun, exportPyveneSweep, type ExportOptions } from './pyvene.js';
-import { exportNnsightRun, exportNnsightSweep } from './nnsight.js';
+import { exportNnsightRun, exportNnsightSweep, exportNnsightTrained } from './nnsight.js';
 import { parseTraceDocument } from './trace-document.js';
 import { exportTrace } from './trace-script.js';
 import { exportGenerate } from './generate-script.js';
@@ -16,8 +16,7 @@ export type ExportTarget = 'pyvene' | 'nnsight';
 export function exportScript(json: unknown, target: ExportTarget, opts: ExportOptions & { files?: Record<string, Uint8Array> } = {}): string {
   const kind = (json as { kind?: unknown } | null)?.kind;
   if (kind === 'trained') {
-    if (target !== 'pyvene') throw new PatchbayError('CONFIG_UNSUPPORTED', 'the nnsight export does not carry rotated subspaces: export trained interventions with --to pyvene', 'kind');
-    return exportTrained(json, opts);
+    return target === 'pyvene' ? exportTrained(json, opts) : exportNnsightTrained(json, opts);
   }
   if (kind === 'trace') {
     const doc = parseTraceDocument(json);

@@ -113,7 +113,7 @@ function trainedCase(): Case {
   const doc = { kind: 'trained', trained, base: 'James walked because', source: 'Sarah walked because', options: { full_logits: true } };
   const files = { 'cell.f32': bytes };
   return {
-    name: 'trained DAS (LowRank, rank 2, L2, last token)', model: 'pythia-facts', engines: ['pyvene'], doc, files,
+    name: 'trained DAS (LowRank, rank 2, L2, last token)', model: 'pythia-facts', engines: ['pyvene', 'nnsight'], doc, files,
     async patchbay(m) {
       const last = (t: string) => m.tokenizer!.encode(t).length - 1;
       const r = await runExperiment(m, trainedRunDocument(parseTrainedDocument(doc), files, last(doc.base), last(doc.source)));
@@ -131,7 +131,7 @@ function trainedPairsCase(): Case {
   const pairs = all.filter((_, i) => i % 47 === 0) as { base: string; source: string; source_label: string }[];
   const c: Case = {
     name: `trained DAS (trained here: LowRank rank 1, L2, last token) on ${pairs.length} held-out pairs (intervened logits, IIA)`,
-    model: 'pythia-facts', engines: ['pyvene'], doc: {},
+    model: 'pythia-facts', engines: ['pyvene', 'nnsight'], doc: {},
     async patchbay(m) {
       const [cell] = await trainDas(m, [{ layer: 2, position: -1 }], tokenizePairs(m, all.filter((_, i) => i % 47 !== 0)), { rank: 1, steps: 30, seed: 0 });
       const { json, bytes } = saveTrained(cell!, 'cell.f32', { model: 'pythia-facts' });
