@@ -39,3 +39,14 @@ export async function readSideFiles(doc: ExperimentDoc, docFile: string): Promis
   }
   return files;
 }
+
+/** A trace document's "noise_file" (read relative to the document, as --save-noise wrote it) inlined as "noise_values". */
+export async function withNoiseFile(json: unknown, file: string): Promise<unknown> {
+  const o = json as { kind?: unknown; noise_file?: unknown } | null;
+  if (o?.kind !== 'trace' || typeof o.noise_file !== 'string') return json;
+  const data = await readJson(resolve(dirname(file), o.noise_file));
+  const values = Array.isArray(data) ? data : (data as { values?: unknown } | null)?.values;
+  if (!Array.isArray(values)) throw new PatchbayError('TRACE_INVALID', `${o.noise_file} must hold [samples][subject tokens][d_model] numbers (or {"values": …})`, 'noise_file');
+  const { noise_file: _, ...rest } = o;
+  return { ...rest, noise_values: values };
+}

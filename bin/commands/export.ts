@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { PatchbayError } from '../../engine/errors.js';
 import { exportScript, type ExportTarget } from '../../engine/export/export-script.js';
 import { readFile } from 'node:fs/promises';
-import { readJson } from './document.js';
+import { readJson, withNoiseFile } from './document.js';
 import { checkOutputPath, writeOutput } from './output-path.js';
 
 export function registerExport(program: Command): void {
@@ -24,17 +24,6 @@ export function registerExport(program: Command): void {
       if (o.out) writeOutput(o.out, text, '--out');
       else process.stdout.write(text);
     });
-}
-
-/** A trace document's "noise_file" (read relative to the document, as --save-noise wrote it) inlined as "noise_values". */
-async function withNoiseFile(json: unknown, file: string): Promise<unknown> {
-  const o = json as { kind?: unknown; noise_file?: unknown } | null;
-  if (o?.kind !== 'trace' || typeof o.noise_file !== 'string') return json;
-  const data = await readJson(resolve(dirname(file), o.noise_file));
-  const values = Array.isArray(data) ? data : (data as { values?: unknown } | null)?.values;
-  if (!Array.isArray(values)) throw new PatchbayError('TRACE_INVALID', `${o.noise_file} must hold [samples][subject tokens][d_model] numbers (or {"values": …})`, 'noise_file');
-  const { noise_file: _, ...rest } = o;
-  return { ...rest, noise_values: values };
 }
 
 /** A trained document's "trained" file (beside the document), the float32 side file it names (beside it), and a

@@ -1,5 +1,5 @@
 // `patchbay trace` end to end: the real CLI in a child process, on a bundled model and on a tokenizer-less fixture.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -35,6 +35,28 @@ describe('patchbay trace', () => {
     const replay = JSON.parse(again.stdout);
     expect(replay.noise.kind).toBe('explicit');
     expect(replay.scores.resid[3][2]).toBeCloseTo(trace.scores.resid[3][2], 6);
+  });
+
+  it('runs a trace document (what `patchbay export` takes), its noise file beside it, as the same flags do', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'patchbay-trace-doc-'));
+    const noise = join(dir, 'noise.json');
+    const flags = ['--input-ids', '5,17,300,42,9', '--subject-range', '1:3', '--samples', '2', '--kinds', 'mlp,resid', '--window', '2'];
+    const byFlags = await patchbay(['trace', '--model', FIXTURE, ...flags, '--save-noise', noise]);
+    expect(byFlags.code).toBe(0);
+    const doc = join(dir, 'trace.json');
+    writeFileSync(doc, JSON.stringify({ kind: 'trace', model: FIXTURE, input_ids: [5, 17, 300, 42, 9], subject_range: [1, 3], samples: 2, kinds: ['mlp', 'resid'], window: 2, noise_file: 'noise.json' }));
+    const byDoc = await patchbay(['trace', doc]);
+    expect(byDoc.stderr).toBe('');
+    const a = JSON.parse(byFlags.stdout);
+    const b = JSON.parse(byDoc.stdout);
+    expect(b.noise.kind).toBe('explicit');
+    expect(b.scores).toEqual(a.scores);
+    expect(b.low_score).toBe(a.low_score);
+    writeFileSync(doc, JSON.stringify({ kind: 'trace', input_ids: [5], subject_range: [0, 1] }));
+    const noModel = await patchbay(['trace', doc]);
+    expect(noModel.stderr).toMatch(/^patchbay: TRACE_INVALID: no model: pass --model/);
+    writeFileSync(doc, JSON.stringify({ kind: 'trace', model: FIXTURE, input_ids: [5], subject_range: [0, 1], window: 0 }));
+    expect((await patchbay(['trace', doc])).stderr).toMatch(/^patchbay: TRACE_INVALID: .*window/);
   });
 
   it('traces input ids with a subject range on a model without a tokenizer', async () => {

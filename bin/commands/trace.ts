@@ -8,9 +8,11 @@ import { openModel } from '../../engine/load/open-model.js';
 import { configureCliRuntime, RUNTIME_OPTION, THREADS_OPTION } from './open.js';
 import { graphCache } from '../../engine/compile/graph-cache.js';
 import { checkOutputPath, writeOutput } from './output-path.js';
+import { readJson, withNoiseFile } from './document.js';
+import { parseTraceDocument, traceDocumentOptions } from '../../engine/export/trace-document.js';
 
 interface TraceFlags {
-  model: string;
+  model?: string;
   prompt?: string;
   subject?: string;
   inputIds?: string;
@@ -41,7 +43,8 @@ export function registerTrace(program: Command): void {
   program
     .command('trace')
     .description('causal tracing: restore clean states of a noised-subject run, cell by cell (token × layer)')
-    .requiredOption('--model <ref>', 'bundled model id, folder, .onnx file, URL or Hugging Face repo id')
+    .argument('[trace]', 'a trace document ({"kind": "trace", …}, as `patchbay export` takes it): it replaces the flags that define the trace')
+    .option('--model <ref>', 'bundled model id, folder, .onnx file, URL or Hugging Face repo id (default: the document\'s "model")')
     .option('--prompt <text>', 'the prompt (needs the model\'s tokenizer)')
     .option('--subject <text>', 'the subject, as it occurs in the prompt')
     .option('--input-ids <ids>', 'the prompt as token ids, comma-separated')
@@ -66,12 +69,17 @@ export function registerTrace(program: Command): void {
     .option('--save-noise <file.json>', 'also write the noise values used')
     .option('--out <file.json>', 'write the trace here instead of stdout')
     .option('--progress', 'print progress on stderr')
-    .action(async (flags: TraceFlags) => {
+    .action(async (file: string | undefined, flags: TraceFlags) => {
       configureCliRuntime(flags);
-      const opts = traceOptions(flags);
+      const doc = file ? parseTraceDocument(await withNoiseFile(await readJson(file), file)) : null;
+      const fromFlags = traceOptions(flags);
+      // A document defines the trace; the flags still say how to run it (strategy, batch rows, memory, noise output).
+      const opts = doc ? { ...traceDocumentOptions(doc), strategy: fromFlags.strategy, batchRows: fromFlags.batchRows, memoryBudgetMB: fromFlags.memoryBudgetMB, returnNoise: fromFlags.returnNoise } : fromFlags;
+      const ref = flags.model ?? doc?.model;
+      if (!ref) throw bad('no model: pass --model, or set "model" in the trace document');
       checkOutputPath(flags.out, '--out');
       checkOutputPath(flags.saveNoise, '--save-noise');
-      const model = await openModel(flags.model, nodeResolver, nodeOpenOptions());
+      const model = await openModel(ref, nodeResolver, nodeOpenOptions());
       const result = await causalTrace(model, opts, { onProgress: flags.progress ? printProgress : undefined });
       if (flags.saveNoise) writeOutput(flags.saveNoise, `${JSON.stringify(result.noise.values ?? [])}\n`, '--save-noise');
       delete result.noise.values; // in the --save-noise file, not in the trace
