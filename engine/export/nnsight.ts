@@ -1,6 +1,7 @@
 // `patchbay export --to nnsight`: a runnable nnsight script (locally, or on NDIF with --remote and NDIF_API_KEY) for
-// a run document — interchange, zero, addition, subtraction, collect at token positions on the residual, attention
-// and MLP sites, parallel or serial — or a sweep document, writing Patchbay's own JSON. Stage: results (export).
+// a run document — interchange, zero, addition, subtraction, collect, rotated subspaces (nnsight-rotations.ts) at token
+// positions on the residual, attention and MLP sites, parallel or serial — a sweep document or a trained DAS document,
+// writing Patchbay's own JSON. Stage: results (export).
 import { PatchbayError } from '../errors.js';
 import type { ExperimentDoc } from '../experiment/experiment-schema.js';
 import { normalizeUnitLocations, type Unit } from '../experiment/unit-locations.js';
