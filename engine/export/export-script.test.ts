@@ -57,6 +57,19 @@ describe('exportScript', () => {
     expect(exportScript(shared, 'pyvene')).toContain('group_key=0');
   });
 
+  it('pyvene parameters as pyvene takes them: float temperatures, SigmoidMask\'s `mask` with Patchbay\'s defaults, LowRank without interchange_dim', () => {
+    const withRep = (rep: Record<string, unknown>) => ({ ...RUN, config: { representations: [{ layer: 1, component: 'block_output', ...rep }] } });
+    const mask = exportScript(withRep({ intervention_type: 'SigmoidMaskIntervention' }), 'pyvene');
+    expect(mask).toContain('interventions[0].mask.data = torch.full_like(interventions[0].mask, 100.0)');
+    expect(mask).toContain('interventions[0].set_temperature(torch.tensor(50, dtype=torch.float32))');
+    expect(mask).not.toContain('.masks.data');
+    const rotated = exportScript(withRep({ intervention_type: 'SigmoidMaskRotatedSpaceIntervention', params: { rotation: [[1, 0], [0, 1]], masks: [1, 2], temperature: 2 } }), 'pyvene');
+    expect(rotated).toContain('interventions[0].masks.data = torch.tensor(np.array([1, 2]), dtype=torch.float32)');
+    expect(rotated).toContain('set_temperature(torch.tensor(2, dtype=torch.float32))');
+    const lowRank = withRep({ intervention_type: 'LowRankRotatedSpaceIntervention', low_rank_dimension: 2, params: { weight: [[1, 0], [0, 1]], interchange_dim: 1 } });
+    expect(() => exportScript(lowRank, 'pyvene')).toThrow(/ignores interchange_dim \(Patchbay keeps the first 1 columns\)/);
+  });
+
   it('sweeps export for both targets with the Pythia origin', () => {
     for (const target of ['pyvene', 'nnsight'] as const) {
       const s = exportScript(SWEEP, target);

@@ -96,8 +96,22 @@ export function parameterLines(r: Representation, i: number): string[] {
   if (p.rotation !== undefined) out.push(`${iv}.rotate_layer.weight = ${tensor(p.rotation)}`);
   if (p.weight !== undefined) out.push(`${iv}.rotate_layer.weight = ${tensor(p.weight)}`);
   if (p.intervention_boundaries !== undefined) out.push(`${iv}.set_intervention_boundaries(${Number(p.intervention_boundaries)})`);
-  if (p.temperature !== undefined) out.push(`${iv}.set_temperature(torch.tensor(${Number(p.temperature)}))`);
-  if (p.masks !== undefined) out.push(`${iv}.masks.data = ${tensor(p.masks)}`);
+  // A whole-number temperature must still be a float tensor (pyvene's parameter refuses an integer one).
+  const temperature = (t: unknown) => `${iv}.set_temperature(torch.tensor(${Number(t)}, dtype=torch.float32))`;
+  if (r.intervention_type === 'SigmoidMaskIntervention') {
+    // pyvene's SigmoidMaskIntervention names its parameter `mask` and starts at mask 0, temperature 0.01; Patchbay's
+    // defaults are pyvene's SigmoidMaskRotatedSpace ones (100 and 50): write them, so both run the same intervention.
+    out.push(p.masks !== undefined ? `${iv}.mask.data = ${tensor(p.masks)}` : `${iv}.mask.data = torch.full_like(${iv}.mask, 100.0)  # Patchbay's default`);
+    out.push(temperature(p.temperature ?? 50));
+  } else {
+    if (p.temperature !== undefined) out.push(temperature(p.temperature));
+    if (p.masks !== undefined) out.push(`${iv}.masks.data = ${tensor(p.masks)}`);
+  }
+  if (p.interchange_dim !== undefined && r.intervention_type === 'LowRankRotatedSpaceIntervention') {
+    throw new PatchbayError('CONFIG_UNSUPPORTED',
+      `intervention ${i}: pyvene's LowRankRotatedSpaceIntervention ignores interchange_dim (Patchbay keeps the first ${Number(p.interchange_dim)} columns): give those columns as the weight, or choose them with "subspaces"`,
+      `config.representations[${i}].params.interchange_dim`);
+  }
   if (p.interchange_dim !== undefined) out.push(`${iv}.set_interchange_dim(${Number(p.interchange_dim)})`);
   if (p.noise_level !== undefined) out.push(`${iv}.noise_level = torch.tensor(${Number(p.noise_level)})  # pyvene draws its own noise`);
   return out;
