@@ -8,7 +8,7 @@ import type { LoadedModel } from '../load/load-model.js';
 import { ExperimentSchema, type ExperimentInput } from '../experiment/experiment-schema.js';
 import { runExperiment } from '../experiment/run-experiment.js';
 import { lookupIntervention } from './registry.js';
-import { seededRng } from '../util/random.js';
+import { orthogonal } from '../test-support/orthogonal.js';
 import { boundaryMask } from './boundless-rotated-space.js';
 import type { Projection } from './basis.js';
 
@@ -17,21 +17,6 @@ const BASE = [11, 450, 7, 999];
 const SRC = [3, 14, 15, 92];
 const SRC2 = [42, 8, 512, 77];
 
-/** A seeded random orthogonal n×n matrix (Gram–Schmidt), rows as arrays. */
-function orthogonal(n: number, seed: number): number[][] {
-  const rng = seededRng(seed);
-  const cols: number[][] = [];
-  while (cols.length < n) {
-    const v = Array.from({ length: n }, () => rng.gaussian());
-    for (const c of cols) {
-      const dot = v.reduce((a, x, i) => a + x * c[i]!, 0);
-      c.forEach((ci, i) => { v[i]! -= dot * ci; });
-    }
-    const norm = Math.hypot(...v);
-    cols.push(v.map((x) => x / norm));
-  }
-  return Array.from({ length: n }, (_, r) => cols.map((c) => c[r]!)); // R[r][c]: columns orthonormal
-}
 
 const arange = (n: number, from = 0) => Float32Array.from({ length: n }, (_, i) => from + i);
 const applyProjection = (x: Float32Array, s: Float32Array, p: Projection) => {

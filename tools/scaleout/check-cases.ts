@@ -13,7 +13,7 @@ import { steeringExperiment, steeringVectors } from '../../engine/experiments/ge
 import { parseTraceDocument, traceDocumentOptions } from '../../engine/export/trace-document.js';
 import { parseTrainedDocument, trainedRunDocument } from '../../engine/export/trained-script.js';
 import type { ExportTarget } from '../../engine/export/export-script.js';
-import { seededRng } from '../../engine/util/random.js';
+import { orthogonal } from '../../engine/test-support/orthogonal.js';
 import { evaluateIia, trainDas } from '../../engine/training/das.js';
 import { tokenizePairs } from '../../engine/training/das-grid.js';
 import { saveTrained } from '../../engine/training/trained-io.js';
@@ -38,21 +38,6 @@ const EIFFEL = 'The Eiffel Tower is located in the city of';
 const PALACE = 'Buckingham Palace is located in the city of';
 const COLOSSEUM = 'The Colosseum is located in the city of';
 
-/** A seeded orthogonal n×n matrix (Gram–Schmidt), as nested rows. */
-export function orthogonal(n: number, seed: number): number[][] {
-  const rng = seededRng(seed);
-  const cols: number[][] = [];
-  while (cols.length < n) {
-    const v = Array.from({ length: n }, () => rng.gaussian());
-    for (const c of cols) {
-      const dot = v.reduce((a, x, i) => a + x * c[i]!, 0);
-      c.forEach((ci, i) => { v[i]! -= dot * ci; });
-    }
-    const norm = Math.hypot(...v);
-    cols.push(v.map((x) => x / norm));
-  }
-  return Array.from({ length: n }, (_, r) => cols.map((c) => c[r]!));
-}
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 /** Mask logits −3…3 over 128 features (σ(m / T) mixes each feature or rotated coordinate). */
