@@ -97,7 +97,9 @@ export class EngineService {
     const isolated = globalThis.crossOriginIsolated === true;
     const cores = globalThis.navigator?.hardwareConcurrency ?? 1;
     const s = runtimeSettings();
-    return { crossOriginIsolated: isolated, threads: isolated ? Math.max(1, Math.min(4, cores)) : 1, webgpu: this.webgpu, provider: s.provider };
+    // One core stays with the page (rendering, progress): on this 2-core machine 1 onnxruntime thread re-traced in
+    // 2.0 s against 2.4 s with 2 (docs/benchmarks.md).
+    return { crossOriginIsolated: isolated, threads: isolated ? Math.max(1, Math.min(4, cores - 1)) : 1, webgpu: this.webgpu, provider: s.provider };
   }
 
   private async ensureConfigured(provider?: ExecutionProvider): Promise<void> {
