@@ -1,6 +1,6 @@
 """Counterfactual pairs for the gender case study (pyvene paper, case study 2): "NAME walked because" → " he" / " she".
 
-    /work/venv/bin/python tools/das/pronoun_pairs.py public/models/pythia-facts OUT.json
+    python3 tools/das/pronoun_pairs.py public/models/pythia-facts OUT.json
 
 Names come from the model's manifest (patchbay.json: "name_lists": {"male": [...], "female": [...]}) when it has them,
 else from the knowledge base the bundled models were trained on (tools/models/kb.py: MALE, FEMALE). A pair joins a
