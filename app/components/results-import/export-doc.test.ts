@@ -45,12 +45,12 @@ describe('exportFor', () => {
   });
 
   it('what the engine refuses is a message, never a file', () => {
-    const rotated = experiment({
-      intervention: { ...defaultExperiment().intervention, config: { representations: [{ layer: 0, component: 'block_output', intervention_type: 'RotatedSpaceIntervention' }] } },
+    const refused = experiment({
+      intervention: { ...defaultExperiment().intervention, config: { representations: [{ layer: 0, component: 'block_output', intervention_type: 'NoiseIntervention' }] } },
     });
-    const o = exportFor('run', rotated, 'nnsight');
+    const o = exportFor('run', refused, 'nnsight');
     expect(o.ok).toBe(false);
-    if (!o.ok) expect(o.message).toMatch(/^not exportable yet: .*RotatedSpaceIntervention/);
+    if (!o.ok) expect(o.message).toMatch(/^not exportable yet: .*NoiseIntervention/);
     const broken = exportFor('run', experiment({ intervention: { base: 3 } }), 'pyvene');
     expect(broken.ok).toBe(false);
   });
