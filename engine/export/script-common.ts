@@ -60,3 +60,29 @@ export function prelude(h: ScriptHead, imports: string[], extraArgs: string[] = 
     '',
   ];
 }
+
+/** The evaluation of a trained intervention on counterfactual pairs, appended to a run script: each pair intervened on
+ *  its own, its top-1 and whether it is the source label, and IIA = the share that is. `intervene`: the engine's lines
+ *  (inside the loop over `p`) that set `logits`, the intervened base run's last-position logits. */
+export function pairsEvaluation(intervene: string[]): string[] {
+  return [
+    'def label_id(text):',
+    '    ids = tokenizer(text)["input_ids"]',
+    '    if len(ids) != 1:',
+    '        sys.exit(f"label {text!r} is {len(ids)} tokens; labels must be one token each")',
+    '    return ids[0]',
+    '',
+    'evaluated = []',
+    'with torch.no_grad():',
+    '    for p in PAIRS:',
+    ...intervene,
+    '        top = int(torch.argmax(logits))',
+    '        entry = {"base": p["base"], "source": p["source"], "source_label": p["source_label"],',
+    '                 "intervened_top": {"id": top, "token": tokenizer.decode([top])}, "match": top == label_id(p["source_label"])}',
+    '        if FULL:',
+    '            entry["logits"] = logits.tolist()',
+    '        evaluated.append(entry)',
+    'result["pairs"] = evaluated',
+    'result["iia"] = sum(e["match"] for e in evaluated) / len(evaluated)',
+  ];
+}
