@@ -103,7 +103,14 @@ export const TraceFileSchema = z.object({
 });
 export type TraceFile = z.infer<typeof TraceFileSchema>;
 
-const Continuation = z.object({ ids: z.array(Id), text: z.string().nullable().default('') }).passthrough();
+/** Each generated token with its probability under that continuation's own (greedy or sampled) distribution; files
+ *  written before this field existed hold ids and text only. */
+const GeneratedTokenSchema = z.object({ id: Id, text: z.string().nullable(), prob: z.number().min(0).max(1) }).passthrough();
+const Continuation = z.object({ ids: z.array(Id), text: z.string().nullable().default(''), tokens: z.array(GeneratedTokenSchema).optional() }).passthrough()
+  .superRefine((c, ctx) => {
+    if (c.tokens && c.tokens.length !== c.ids.length) ctx.addIssue({ code: 'custom', path: ['tokens'], message: `${c.tokens.length} tokens for ${c.ids.length} ids` });
+    c.tokens?.forEach((t, i) => { if (t.id !== c.ids[i]) ctx.addIssue({ code: 'custom', path: ['tokens', i, 'id'], message: `token ${t.id} where ids[${i}] is ${c.ids[i]}` }); });
+  });
 export const GenerateFileSchema = z.object({
   ...Common, prompt_ids: z.array(Id).min(1), original: Continuation, intervened: Continuation,
 }).passthrough();
