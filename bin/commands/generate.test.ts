@@ -1,14 +1,21 @@
-// The `patchbay generate` contract: --json prints {prompt_ids, original: {ids, text}, intervened: {ids, text}} with
-// the generated tokens only, from --steer or --experiment; errors are one line with a code. (Token-level
-// correctness is tested in engine/experiments/generate.test.ts; each CLI call here costs a process start.)
+// The `patchbay generate` contract: --json prints {prompt_ids, original: {ids, text, tokens}, intervened: {…}} with
+// the generated tokens only (tokens: [{id, text, prob}], each prob checked against a separate full forward pass), from
+// --steer or --experiment; errors are one line with a code. (Token-level correctness is tested in
+// engine/experiments/generate.test.ts.)
 import { describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TESTDATA, fixtureReference } from '../../engine/test-support/fixtures.js';
+import { bundledIds, nodeResolver } from '../../engine/load/node-resolver.js';
+import { openModel } from '../../engine/load/open-model.js';
+import { validateExperiment } from '../../engine/experiment/experiment-schema.js';
+import { runExperiment } from '../../engine/experiment/run-experiment.js';
 import { patchbayInProcess as patchbay } from '../test-support.js';
 import { saveTrained } from '../../engine/training/trained-io.js';
 import type { TrainedCell } from '../../engine/training/das.js';
+
+interface Cont { ids: number[]; text: string; tokens: { id: number; text: string | null; prob: number }[] }
 
 /** Runs the CLI in this process (bin/cli.test.ts covers the real process entry), capturing stdout and stderr. */
 
@@ -23,10 +30,42 @@ describe('patchbay generate', () => {
     expect(steer.stderr).toBe('');
     const out = JSON.parse(steer.stdout);
     expect(Object.keys(out).sort()).toEqual(['intervened', 'original', 'prompt_ids']);
-    expect(out.original).toEqual({ ids: expect.any(Array), text: expect.any(String) });
+    expect(out.original).toEqual({ ids: expect.any(Array), text: expect.any(String), tokens: expect.any(Array) });
     expect(out.original.ids).toHaveLength(6);
     expect(out.intervened.ids).toHaveLength(6);
     expect(out.intervened.ids).not.toEqual(out.original.ids);
+  });
+
+  it('--json tokens: one per id, and each greedy prob is the top probability of a separate full forward pass on the same prefix (1e-4)', async () => {
+    const D = 128; // gpt2-facts' d_model
+    const u = Array.from({ length: D }, (_, i) => Math.fround(Math.sin(i + 1)));
+    const prompt = 'John opened the letter and felt';
+    const r = await patchbay(['generate', '--model', model, '--prompt', prompt, '--max-new-tokens', '5', '--intervene-on', 'both', '--json',
+      '--steer', `L1.block_output:6:vector=${u.join(',')}`]);
+    expect(r.stderr).toBe('');
+    const out = JSON.parse(r.stdout) as { prompt_ids: number[]; original: Cont; intervened: Cont };
+    expect(out.intervened.ids).not.toEqual(out.original.ids);
+    // The reference: runExperiment (no cache: one pass over the whole prefix) with the vector added at every position,
+    // which is what intervene_on "both" means for a steering vector; its original row is the plain model.
+    const m = await openModel(model, nodeResolver, { bundledIds: bundledIds() });
+    for (const [row, c] of [['original', out.original], ['intervened', out.intervened]] as const) {
+      expect(c.tokens.map((t) => t.id)).toEqual(c.ids);
+      for (const [i, t] of c.tokens.entries()) {
+        expect(t.text).toBe(m.tokenizer!.decode([t.id]));
+        expect(t.prob).toBeGreaterThan(0);
+        expect(t.prob).toBeLessThanOrEqual(1);
+        const prefix = [...out.prompt_ids, ...c.ids.slice(0, i)];
+        const v = validateExperiment({
+          base: { input_ids: prefix },
+          config: { representations: [{ layer: 1, component: 'block_output', intervention_type: 'AdditionIntervention', source_representation: u.map((x) => 6 * x) }] },
+          unit_locations: { base: [[prefix.map((_, p) => p)]] },
+        });
+        if (!v.ok) throw new Error(JSON.stringify(v.errors));
+        const top = (await runExperiment(m, v.value))[row].top_k[0]!;
+        expect(top.id).toBe(t.id);
+        expect(Math.abs(top.prob - t.prob)).toBeLessThan(1e-4);
+      }
+    }
   });
 
   it('--experiment applies the document\'s interventions (ids-only model: empty texts)', async () => {

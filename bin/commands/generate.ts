@@ -1,6 +1,7 @@
 // `patchbay generate`: the original and the intervened continuation of a prompt, with the interventions of an
 // experiment document (--experiment) or a steering vector (--steer SPEC, syntax in engine/experiments/generate/
-// steer-spec.ts), greedy by default. --json prints {prompt_ids, original: {ids, text}, intervened: {ids, text}}.
+// steer-spec.ts), greedy by default. --json prints {prompt_ids, original: {ids, text, tokens}, intervened: {…}}, each
+// continuation's tokens as [{id, text, prob}] (prob: the model's own softmax at that step, temperature 1).
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { PatchbayError } from '../../engine/errors.js';
@@ -33,7 +34,7 @@ export function registerGenerate(program: Command): void {
     .option('--top-k <k>', 'sample from the k most likely tokens')
     .option('--top-p <p>', 'sample from the smallest set of tokens with probability ≥ p')
     .option('--stop-at-eos', 'end a continuation at <|endoftext|>')
-    .option('--json', 'print JSON: {prompt_ids, original: {ids, text}, intervened: {ids, text}}')
+    .option('--json', 'print JSON: {prompt_ids, original: {ids, text, tokens: [{id, text, prob}]}, intervened: {…}}')
     .option('--variant <v>', 'graph variant: fp32, quantized, int8, q4', 'fp32')
     .option(...THREADS_OPTION)
     .option(...RUNTIME_OPTION)
@@ -53,7 +54,8 @@ export function registerGenerate(program: Command): void {
         seed: int(flags.seed ?? '0', '--seed'), temperature: num(flags.temperature), topK: flags.topK === undefined ? undefined : int(flags.topK, '--top-k'), topP: num(flags.topP),
         stopTokens: flags.stopAtEos ? [endOfText(model)].filter((t) => t !== undefined) : undefined,
       }, { files: exp ? await readSideFiles(exp, flags.experiment!) : undefined });
-      const brief = (c: Continuation) => ({ ids: c.ids, text: c.text ?? '' });
+      // tokens: each generated token decoded alone and its probability under the model's own distribution at that step.
+      const brief = (c: Continuation) => ({ ids: c.ids, text: c.text ?? '', tokens: c.tokens });
       if (flags.json) {
         process.stdout.write(`${JSON.stringify({ prompt_ids: result.prompt_ids, original: brief(result.original), intervened: brief(result.intervened) })}\n`);
         return;
