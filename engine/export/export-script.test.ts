@@ -165,11 +165,18 @@ describe('exportScript', () => {
     const pv = exportScript(GENERATE, 'pyvene');
     expect(pv).toContain('STEER = {"layers": "*", "component": "mlp_output", "coefficient": 2, "source": {"kind": "token", "text": " happy"}}');
     expect(pv).toContain('intervention_type=pv.AdditionIntervention, source_representation=v)');
-    expect(pv).toContain('nxt = int(torch.argmax(next_logits(rows[r], steered=r == 1)))');
-    expect(pv).toContain('"original": {"ids": gen[0], "text": tokenizer.decode(gen[0])},');
+    expect(pv).toContain('logits = next_logits(rows[r], steered=r == 1).detach().double().cpu()');
+    expect(pv).toContain('nxt = int(torch.argmax(logits))');
+    // Each token's probability as Patchbay reports it: softmax of the step's raw logits (temperature 1).
+    expect(pv).toContain('probs[r].append(float(torch.softmax(logits, -1)[nxt]))');
+    expect(pv).toContain('"tokens": [{"id": i, "text": tokenizer.decode([i]), "prob": p} for i, p in zip(gen[r], probs[r])]}');
+    expect(pv).toContain('"original": continuation(0), "intervened": continuation(1),');
+    expect(pythonShapeProblems(pv)).toEqual([]);
     const nn = exportScript({ ...GENERATE, steer: { layers: [2, 1], component: 'block_output', coefficient: -1, positive: ['a'], negative: ['b'] } }, 'nnsight');
     expect(nn).toContain('STEER = {"layers": [2, 1], "component": "block_output", "coefficient": -1, "source": {"kind": "diff", "positive": ["a"], "negative": ["b"]}}');
     expect(nn).toContain('h[:, pos] += VECTORS[i].to(h.device)');
+    expect(nn).toContain('"original": continuation(0), "intervened": continuation(1),');
+    expect(pythonShapeProblems(nn)).toEqual([]);
     expect(() => exportScript({ ...GENERATE, temperature: 0.7 }, 'pyvene')).toThrow(/decodes greedily/);
     expect(() => exportScript({ ...GENERATE, steer: 'L1.nowhere:2:token= a' }, 'pyvene')).toThrow(/unknown component "nowhere"/);
     expect(() => exportScript({ ...GENERATE, intervene_on: 'all' }, 'nnsight')).toThrow(/^intervene_on: /);

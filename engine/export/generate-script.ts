@@ -1,7 +1,7 @@
 // `patchbay export` for a generation document ({"kind": "generate", "model", "prompt", "steer", "max_new_tokens",
 // "intervene_on", "stop_at_eos"}: `patchbay generate --steer`'s flags as JSON): a pyvene or nnsight script that
-// decodes the original and the steered continuation greedily and writes `patchbay generate --json`'s output with
-// provenance. Greedy only: torch's random numbers are not Patchbay's, so seeded sampling could not match token for
+// decodes the original and the steered continuation greedily and writes `patchbay generate --json`'s output (with
+// each token's probability) and provenance. Greedy only: torch's random numbers are not Patchbay's, so seeded sampling could not match token for
 // token. Each step recomputes the whole sequence (no cache), which writes the same positions as Patchbay's cached passes.
 import { z } from 'zod';
 import { PatchbayError } from '../errors.js';
@@ -78,7 +78,7 @@ def positions(length):
 VECTORS = steering_vectors()
 eos = tokenizer("<|endoftext|>")["input_ids"]
 STOPS = set(eos) if G.get("stop_at_eos") and len(eos) == 1 else set()
-rows, gen, ended = [list(prompt_ids), list(prompt_ids)], [[], []], [False, False]
+rows, gen, probs, ended = [list(prompt_ids), list(prompt_ids)], [[], []], [[], []], [False, False]
 with torch.no_grad():
     for step in range(MAX_NEW):
         if all(ended):
@@ -86,16 +86,21 @@ with torch.no_grad():
         for r in (0, 1):
             if ended[r]:
                 continue
-            nxt = int(torch.argmax(next_logits(rows[r], steered=r == 1)))
+            logits = next_logits(rows[r], steered=r == 1).detach().double().cpu()
+            nxt = int(torch.argmax(logits))  # greedy; ties go to the lower id, as in Patchbay
             rows[r].append(nxt)
             gen[r].append(nxt)
+            probs[r].append(float(torch.softmax(logits, -1)[nxt]))  # the model's own distribution (temperature 1)
             ended[r] = nxt in STOPS
+
+def continuation(r):
+    """patchbay generate --json's continuation: ids, their text, and each token decoded alone with its probability."""
+    return {"ids": gen[r], "text": tokenizer.decode(gen[r]),
+            "tokens": [{"id": i, "text": tokenizer.decode([i]), "prob": p} for i, p in zip(gen[r], probs[r])]}
 `.trim().split('\n');
 
 const RESULT = [
-  'result = {"model": args.model, "prompt_ids": prompt_ids,',
-  '          "original": {"ids": gen[0], "text": tokenizer.decode(gen[0])},',
-  '          "intervened": {"ids": gen[1], "text": tokenizer.decode(gen[1])},',
+  'result = {"model": args.model, "prompt_ids": prompt_ids, "original": continuation(0), "intervened": continuation(1),',
 ];
 
 const PYVENE_PART = String.raw`

@@ -7,7 +7,7 @@ import { validateExperiment } from '../../engine/experiment/experiment-schema.js
 import { runExperiment } from '../../engine/experiment/run-experiment.js';
 import { patchingSweep, parseSweepDocument } from '../../engine/experiments/sweep.js';
 import { causalTrace } from '../../engine/experiments/causal-trace.js';
-import { generate } from '../../engine/experiments/generate.js';
+import { generate, type GenerateResult } from '../../engine/experiments/generate.js';
 import { parseSteerSpec } from '../../engine/experiments/generate/steer-spec.js';
 import { steeringExperiment, steeringVectors } from '../../engine/experiments/generate/steering.js';
 import { parseTraceDocument, traceDocumentOptions } from '../../engine/export/trace-document.js';
@@ -22,8 +22,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export type Json = Record<string, unknown>;
-/** Patchbay's values; `effect`: how far its intervention moves them (so a match is not two idle runs agreeing). */
-export interface Expected { values: number[]; effect: number; ids?: boolean }
+/** Patchbay's values; `effect`: how far its intervention moves them (so a match is not two idle runs agreeing).
+ *  Generation: `ids` (values are token ids, compared exactly) and `probs`, each token's probability (≤ 1e-4). */
+export interface Expected { values: number[]; effect: number; ids?: boolean; probs?: number[] }
 export interface Case {
   name: string;
   model: string;
@@ -32,6 +33,8 @@ export interface Case {
   files?: Record<string, Uint8Array>;
   patchbay(model: LoadedModel): Promise<Expected>;
   script(json: Json): number[];
+  /** Generation: the per-token probabilities from the script's result, in the order of `Expected.probs`. */
+  scriptProbs?(json: Json): number[];
 }
 
 const EIFFEL = 'The Eiffel Tower is located in the city of';
@@ -82,12 +85,22 @@ function generateCase(name: string, model: string, engines: ExportTarget[], doc:
     async patchbay(m) {
       const spec = parseSteerSpec(doc.steer as string, m.info.dims.nLayers);
       const exp = steeringExperiment(m, doc.prompt as string, spec, await steeringVectors(m, spec));
-      const r = await generate(m, exp, { maxNewTokens: doc.max_new_tokens as number, interveneOn: doc.intervene_on as 'both' });
-      return { values: [...r.original.ids, ...r.intervened.ids], effect: r.intervened.ids.filter((id, i) => id !== r.original.ids[i]).length, ids: true };
+      return generated(await generate(m, exp, { maxNewTokens: doc.max_new_tokens as number, interveneOn: doc.intervene_on as 'both' }));
     },
     script: (j) => [...(j.original as Json).ids as number[], ...(j.intervened as Json).ids as number[]],
+    scriptProbs,
   };
 }
+
+/** A generation's ids (compared exactly) and per-token probabilities (≤ 1e-4), original then intervened. */
+function generated(r: GenerateResult): Expected {
+  return {
+    values: [...r.original.ids, ...r.intervened.ids], effect: r.intervened.ids.filter((id, i) => id !== r.original.ids[i]).length, ids: true,
+    probs: [...r.original.tokens, ...r.intervened.tokens].map((t) => t.prob),
+  };
+}
+
+const scriptProbs = (j: Json): number[] => ['original', 'intervened'].flatMap((k) => ((j[k] as Json).tokens as { prob: number }[] | undefined ?? []).map((t) => t.prob));
 
 /** A saved LowRank intervention (rank 2, seeded orthonormal columns) at pythia-facts' L2 block_output, last token. */
 function trainedCase(): Case {

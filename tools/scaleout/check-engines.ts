@@ -2,8 +2,8 @@
 // pyvene and nnsight, runs the scripts in a virtualenv that has both (bash ../shared/vendor/setup-engines.sh
 // ../engines-venv) on the bundled models' PyTorch weights (tools/scaleout/onnx_to_torch.py), and compares with
 // Patchbay's own results (tools/scaleout/check-cases.ts): ≤ 1e-4 on logits, collected values, sweep and trace cells;
-// identical token ids for greedy generation. Prints a markdown table (docs/scale-out.md). CHECK_ONLY=text runs the
-// cases whose name contains it.
+// identical token ids and per-token probabilities ≤ 1e-4 for greedy generation. Prints a markdown table
+// (docs/scale-out.md). CHECK_ONLY=text runs the cases whose name contains it.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -40,6 +40,11 @@ function runScript(script: string, model: string): Json {
   return json;
 }
 
+/** The largest |a − b| over equally long lists (∞ when the lengths differ). */
+function maxAbsDiff(got: number[], want: number[]): number {
+  return got.length === want.length ? Math.max(0, ...got.map((g, i) => Math.abs(g - want[i]!))) : Number.POSITIVE_INFINITY;
+}
+
 async function main(): Promise<void> {
   if (!existsSync(PYTHON)) throw new Error(`no virtualenv at ${VENV}: run bash ../shared/vendor/setup-engines.sh ${VENV} (or set ENGINES_VENV)`);
   configureRuntime({ provider: 'wasm', numThreads: 2, runtime: 'native' });
@@ -57,18 +62,23 @@ async function main(): Promise<void> {
       writeFileSync(script, exportScript(c.doc, engine, { files: c.files }));
       const t0 = Date.now();
       let diff = Number.NaN;
+      let probDiff = want.probs ? Number.NaN : 0;
       try {
-        const got = c.script(runScript(script, c.model));
+        const json = runScript(script, c.model);
+        const got = c.script(json);
         if (want.ids) diff = got.length === want.values.length ? got.filter((g, i) => g !== want.values[i]).length : Number.POSITIVE_INFINITY;
-        else diff = got.length === want.values.length ? Math.max(...got.map((g, i) => Math.abs(g - want.values[i]!))) : Number.POSITIVE_INFINITY;
+        else diff = maxAbsDiff(got, want.values);
+        if (want.probs) probDiff = maxAbsDiff(c.scriptProbs?.(json) ?? [], want.probs);
       } catch (e) {
         process.stderr.write(`${c.name} / ${engine}: ${String((e as { stderr?: Buffer }).stderr ?? e).split('\n').slice(-4).join('\n')}\n`);
       }
-      const ok = want.ids ? diff === 0 : diff <= TOLERANCE;
+      const ok = (want.ids ? diff === 0 : diff <= TOLERANCE) && probDiff <= TOLERANCE;
       if (!ok) failed++;
-      const shown = !Number.isFinite(diff) ? 'failed' : want.ids ? (diff === 0 ? 'identical ids' : `${diff} ids differ`) : diff.toExponential(2);
+      const probs = want.probs ? `; probs ${Number.isFinite(probDiff) ? probDiff.toExponential(2) : 'missing'}` : '';
+      const shown = !Number.isFinite(diff) ? 'failed' : want.ids ? `${diff === 0 ? 'identical ids' : `${diff} ids differ`}${probs}` : diff.toExponential(2);
       const effect = want.ids ? `${want.effect} of ${want.values.length / 2} tokens changed` : want.effect.toFixed(3);
-      rows.push(`| ${c.name} | ${c.model} | ${engine} | ${want.values.length} | ${effect} | ${shown} | ${ok ? 'yes' : 'NO'} | ${((Date.now() - t0) / 1000).toFixed(1)} |`);
+      const compared = want.values.length + (want.probs?.length ?? 0);
+      rows.push(`| ${c.name} | ${c.model} | ${engine} | ${compared} | ${effect} | ${shown} | ${ok ? 'yes' : 'NO'} | ${((Date.now() - t0) / 1000).toFixed(1)} |`);
       process.stderr.write(`${rows.at(-1)}\n`);
     }
   }
