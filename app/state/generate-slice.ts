@@ -1,5 +1,6 @@
 // The generation part of the store: the Generate view's run (both continuations streaming in token by token), its
-// progress, result and inline error. The settings themselves are the experiment slice's `generate` (in the link).
+// progress, result and inline error, or a generation result file imported there (import-slice). The settings
+// themselves are the experiment slice's `generate` (in the link).
 import { engineClient } from '../workers/engine-client';
 import type { GenerateProgress, GenerateResult } from '../workers/generate-op';
 import type { OpState } from './run-slice';
@@ -9,7 +10,7 @@ export interface GenerateSlice {
   generation: OpState<GenerateResult, GenerateProgress> & { model: string | null };
   runGenerate: () => void;
   cancelGenerate: () => void;
-  /** A new model: the continuations of the previous one no longer apply. */
+  /** A new model: the continuations of the previous one no longer apply (an imported file's still do). */
   resetGeneration: () => void;
 }
 
@@ -35,7 +36,9 @@ export const createGenerateSlice: SliceCreator<GenerateSlice> = (set, get) => {
       }
       const key = JSON.stringify(generationInputs(s));
       const t0 = performance.now();
-      set({ generation: { ...IDLE, status: 'running', inputs: key, model: s.model.summary?.name ?? null, result: s.generation.result } });
+      // A live result stays on screen until the new tokens stream in; an imported one (a file's) does not.
+      const kept = s.generation.imported ? null : s.generation.result;
+      set({ generation: { ...IDLE, status: 'running', inputs: key, model: s.model.summary?.name ?? null, result: kept } });
       const settings = s.experiment.generate;
       const pending = engineClient.experiment('generate', { settings, intervention: settings.use === 'intervention' ? s.experiment.intervention : undefined }, (p) => {
         if (get().generation.inputs === key && get().generation.status === 'running') patch({ progress: p });
@@ -52,7 +55,8 @@ export const createGenerateSlice: SliceCreator<GenerateSlice> = (set, get) => {
     resetGeneration: () => {
       cancel?.();
       cancel = null;
-      set({ generation: IDLE });
+      // An imported result (from a file, not from the model) stays until a run or "Back to live runs" replaces it.
+      set((st) => ({ generation: st.generation.imported ? st.generation : IDLE }));
     },
     cancelGenerate: () => {
       cancel?.();

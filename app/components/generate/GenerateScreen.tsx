@@ -4,14 +4,15 @@
 import { useEffect, useRef } from 'react';
 import { useStore } from '../../state/store';
 import { selectClassroom, selectGenerate, selectModelRef } from '../../state/experiment-slice';
-import { selectGeneration } from '../../state/generate-slice';
+import { generationInputs, selectGeneration } from '../../state/generate-slice';
 import type { GenerationPreset } from '../../state/catalog';
 import type { GenerateSettings } from '../../link/schema';
 import type { GenerateProgress } from '../../workers/generate-op';
 import { useDebounced } from '../common/hooks';
 import { RunBar } from '../common/RunBar';
 import { Explainer, Field, NumberInput, Panel } from '../common/ui';
-import { Continuations } from './Continuations';
+import { Continuations, PlainContinuations, type ShownPrompt } from './Continuations';
+import { isImportedGeneration } from '../results-import/generate-view';
 import { ExportPython } from '../results-import/ExportPython';
 import { SteerEditor } from './SteerEditor';
 import { presetSettings } from './presets';
@@ -38,7 +39,10 @@ export function GenerateScreen() {
   const progress = op.status === 'running' && op.progress?.stage === 'token' ? op.progress : null;
   const shown = progress ? { original: progress.original, intervened: progress.intervened }
     : op.result ? { original: op.result.original.tokens, intervened: op.result.intervened.tokens } : null;
-  const label = g.use === 'steer' ? `Steered (× ${g.steer.coefficient.toFixed(1)})` : 'Intervened';
+  // A result file's continuations: its own prompt (or how many tokens it had) and title, not the screen's settings.
+  const imported = !progress && op.imported && isImportedGeneration(op.result) ? op.result : null;
+  const prompt: ShownPrompt = imported ? imported.prompt ?? { tokens: imported.prompt_ids.length } : g.prompt;
+  const label = imported ? imported.label : g.use === 'steer' ? `Steered (× ${g.steer.coefficient.toFixed(1)})` : 'Intervened';
   const patchSteer = (p: Partial<GenerateSettings['steer']>) => patch({ steer: { ...g.steer, ...p } });
 
   return (
@@ -103,7 +107,9 @@ export function GenerateScreen() {
             <RunBar op={op} current={g.use === 'intervention' ? { g, doc: intervention } : { g }}
               label="Generate" onRun={run} onCancel={cancel} disabled={dims ? null : 'Open a model first.'} testId="generate"
               progressText={(p) => tokenProgress(p as GenerateProgress)} />
-            {shown && <Continuations prompt={g.prompt} original={shown.original} intervened={shown.intervened} label={label} />}
+            {imported && !imported.hasProbs
+              ? <PlainContinuations prompt={prompt} original={imported.original} intervened={imported.intervened} label={label} />
+              : shown && <Continuations prompt={prompt} original={shown.original} intervened={shown.intervened} label={label} />}
             <ExportPython kind="generate" />
           </Panel>
         </div>
@@ -137,6 +143,8 @@ function useRerunOnCoefficient(coefficient: number): void {
   useEffect(() => {
     if (first.current) { first.current = false; return; }
     const s = useStore.getState();
+    // An imported result whose coefficient the import itself set stays (the file's numbers, not a run here).
+    if (s.generation.imported && s.generation.inputs === JSON.stringify(generationInputs(s))) return;
     if (s.generation.status !== 'idle' && s.model.status === 'ready') s.runGenerate();
   }, [settled]);
 }

@@ -5,12 +5,11 @@ import { useRef } from 'react';
 import { provenanceLine } from '../../../engine/io/result-files';
 import { useStore } from '../../state/store';
 import { selectView } from '../../state/experiment-slice';
-import { selectImportProblem, type ImportedFrom } from '../../state/import-slice';
-import type { OpName } from '../../state/run-slice';
+import { selectImportProblem, type ImportedFrom, type ImportedOp } from '../../state/import-slice';
 import type { View } from '../../link/schema';
 import '../../styles/results-import.css';
 
-const OP_OF_VIEW: Partial<Record<View, OpName>> = { trace: 'trace', intervene: 'intervention', sweep: 'sweep' };
+const OP_OF_VIEW: Partial<Record<View, ImportedOp>> = { trace: 'trace', intervene: 'intervention', sweep: 'sweep', generate: 'generation' };
 
 /** The JSON files of a model folder: dropped with the model, never read as results. */
 const MODEL_FILES = /^(config|tokenizer|tokenizer_config|generation_config|special_tokens_map|added_tokens|vocab|patchbay|preprocessor_config)\.json$/i;
@@ -26,7 +25,7 @@ export function ImportButton() {
   return (
     <>
       <button type="button" className="btn" onClick={() => input.current?.click()} data-testid="import-results"
-        title="Show a result file (patchbay run / trace / sweep, or an exported pyvene / nnsight script's result.json)">Import results</button>
+        title="Show a result file (patchbay run / trace / sweep / generate --json, or an exported pyvene / nnsight script's result.json)">Import results</button>
       <input ref={input} type="file" accept=".json,application/json" hidden data-testid="import-input" aria-label="Result file to import"
         onChange={(e) => {
           const f = e.target.files?.[0];
@@ -40,7 +39,7 @@ export function ImportButton() {
 export function ImportBanners() {
   const view = useStore(selectView);
   const op = OP_OF_VIEW[view];
-  const imported = useStore((s) => (op ? s.ops[op].imported ?? null : null));
+  const imported = useStore((s) => (op === 'generation' ? s.generation.imported ?? null : op ? s.ops[op].imported ?? null : null));
   const problem = useStore(selectImportProblem);
   const clear = useStore((s) => s.clearImportProblem);
   const backToLive = useStore((s) => s.backToLive);

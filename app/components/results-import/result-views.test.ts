@@ -1,7 +1,9 @@
-// Imported result files become what a screen shows for an in-browser run, with the file's tokens and settings.
+// Imported result files become what a screen shows for an in-browser run, with the file's tokens and settings
+// (trace, sweep, run, generation with and without per-token probabilities).
 import { describe, expect, it } from 'vitest';
 import { parseResultFile } from '../../../engine/io/result-files';
 import { softmax } from '../../../engine/experiment/top-k';
+import { defaultExperiment } from '../../link/schema';
 import { viewForResult, type ImportedView } from './result-views';
 
 const PROV = { engine: 'nnsight', versions: { nnsight: '0.8.1', torch: '2.13' }, model: 'EleutherAI/pythia-6.9b', device: 'ndif', remote: true };
@@ -69,15 +71,70 @@ describe('viewForResult', () => {
     expect(whole.carried).toBe('the whole experiment document');
   });
 
-  it('kinds the screens cannot draw from a file are named, not shown half', () => {
-    for (const json of [
-      { prompt_ids: [1], original: { ids: [2], text: 'x' }, intervened: { ids: [3], text: 'y' } },
-      { original: { prediction: [1], steps: [] }, intervened: { prediction: [2], steps: [] } },
-    ]) {
-      const parsed = parseResultFile(json);
-      if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
-      const v = viewForResult(parsed.file);
-      expect('error' in v && v.error).toMatch(/^a (generation|GRU run) result/);
-    }
+  it('a generation with tokens: both continuations as an in-browser run draws them, the document as Generate settings', () => {
+    const tokens = (ids: number[], probs: number[]) => ids.map((id, i) => ({ id, text: ` w${id}`, prob: probs[i]!, extra: 'dropped' }));
+    const experiment = {
+      kind: 'generate', model: 'gpt2-xl', prompt: 'John opened the letter and felt', steer: 'L1-2.mlp_output:4:diff=So happy|Great/So sad',
+      max_new_tokens: 3, intervene_on: 'generated', stop_at_eos: true,
+    };
+    const file = {
+      prompt_ids: [5, 6, 7], original: { ids: [8, 9, 10], text: ' w8 w9 w10', tokens: tokens([8, 9, 10], [0.5, 0.25, 0.125]) },
+      intervened: { ids: [8, 11, 12], text: ' w8 w11 w12', tokens: tokens([8, 11, 12], [0.5, 0.75, 1]) }, model: 'gpt2-xl', provenance: PROV, experiment,
+    };
+    const v = view(file);
+    if (v.op !== 'generation') throw new Error(v.op);
+    expect(v.view).toBe('generate');
+    expect(v.result).toEqual({
+      prompt_ids: [5, 6, 7], cached: false, prompt: experiment.prompt, hasProbs: true, label: 'Steered (× 4.0)',
+      original: { ids: [8, 9, 10], text: ' w8 w9 w10', tokens: [{ id: 8, text: ' w8', prob: 0.5 }, { id: 9, text: ' w9', prob: 0.25 }, { id: 10, text: ' w10', prob: 0.125 }] },
+      intervened: { ids: [8, 11, 12], text: ' w8 w11 w12', tokens: [{ id: 8, text: ' w8', prob: 0.5 }, { id: 11, text: ' w11', prob: 0.75 }, { id: 12, text: ' w12', prob: 1 }] },
+    });
+    expect(v.settings).toEqual({
+      prompt: experiment.prompt, use: 'steer', max_new_tokens: 3, intervene_on: 'generated', stop_at_eos: true, temperature: 0,
+      steer: { ...defaultExperiment().generate.steer, kind: 'diff', positive: ['So happy', 'Great'], negative: ['So sad'], layers: [1, 2], component: 'mlp_output', coefficient: 4 },
+    });
+    expect(v.carried).toBe('prompt, steering vector, new tokens, where it applies and greedy decoding of the generation document');
+    // Every layer ("L*") needs the open model's layer count; a trained direction is a file the screen loads itself.
+    const every = (steer: unknown, nLayers: number | null) => viewFor({ ...file, experiment: { ...experiment, steer } }, nLayers);
+    expect(every('L*.block_output:-2:token= happy', 4).settings.steer).toMatchObject({ kind: 'token', token: ' happy', layers: [0, 1, 2, 3], coefficient: -2 });
+    const none = every({ layers: '*', component: 'block_output', coefficient: 1, token: ' happy' }, null);
+    expect(none.settings.steer).toBeUndefined();
+    expect(none.carried).toMatch(/every layer of the file's model/);
+    expect(every('L2.block_output:3:trained=das/L2_p5.json#1', 4).carried).toMatch(/trained intervention \(das\/L2_p5\.json\)/);
+  });
+
+  it('a generation without tokens (an older file, no document) still shows: the continuations\' text, nothing carried', () => {
+    const v = view({ prompt_ids: [1, 2, 3], original: { ids: [2], text: 'x' }, intervened: { ids: [3], text: 'y' } });
+    if (v.op !== 'generation') throw new Error(v.op);
+    expect(v.result).toMatchObject({ hasProbs: false, prompt: null, label: 'Intervened', original: { ids: [2], text: 'x', tokens: [] }, intervened: { ids: [3], text: 'y', tokens: [] } });
+    expect(v.settings).toEqual({});
+    expect(v.carried).toMatch(/^nothing: the file holds the prompt as 3 token ids/);
+    // A run document (generate --experiment) gives its base as the prompt.
+    const run = view({ prompt_ids: [1], original: { ids: [2], text: 'x' }, intervened: { ids: [3], text: 'y' }, experiment: { base: 'Hello', config: {} } });
+    expect(run.op === 'generation' && run.result.prompt).toBe('Hello');
+  });
+
+  it('malformed per-token fields are refused by the schema with their JSON path', () => {
+    const ok = { prompt_ids: [1], original: { ids: [2, 3], text: 'ab', tokens: [{ id: 2, text: 'a', prob: 0.5 }, { id: 3, text: 'b', prob: 0.5 }] }, intervened: { ids: [4], text: 'c' } };
+    const paths = (json: unknown) => { const p = parseResultFile(json); return p.ok ? [] : p.errors.map((e) => e.path); };
+    expect(paths(ok)).toEqual([]);
+    expect(paths({ ...ok, original: { ...ok.original, tokens: ok.original.tokens.slice(1) } })).toContain('original.tokens');
+    expect(paths({ ...ok, original: { ...ok.original, tokens: [ok.original.tokens[0], { id: 9, text: 'b', prob: 0.5 }] } })).toEqual(['original.tokens[1].id']);
+    expect(paths({ ...ok, intervened: { ids: [4], text: 'c', tokens: [{ id: 4, text: 'c', prob: 1.5 }] } })).toEqual(['intervened.tokens[0].prob']);
+  });
+
+  it('a GRU run is named, not shown half', () => {
+    const parsed = parseResultFile({ original: { prediction: [1], steps: [] }, intervened: { prediction: [2], steps: [] } });
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+    const v = viewForResult(parsed.file);
+    expect('error' in v && v.error).toMatch(/^a GRU run result/);
   });
 });
+
+function viewFor(json: unknown, nLayers: number | null): Extract<ImportedView, { op: 'generation' }> {
+  const parsed = parseResultFile(json);
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+  const v = viewForResult(parsed.file, { generate: defaultExperiment().generate, nLayers });
+  if ('error' in v || v.op !== 'generation') throw new Error('not a generation view');
+  return v;
+}

@@ -7,13 +7,18 @@ import type { ExperimentResult } from '../../../engine/experiment/run-experiment
 import type { RunOutput } from '../../workers/engine-ops';
 import type { TraceOutput } from '../../workers/trace-op';
 import type { SweepResult } from '../../workers/sweep';
-import type { SweepSettings, TraceSettings } from '../../link/schema';
+import { defaultExperiment, type GenerateSettings, type SweepSettings, type TraceSettings } from '../../link/schema';
+import { generationView, type ImportedGeneration } from './generate-view';
 
 /** `carried`: which of the screen's settings the file set (the rest stay the workbench's own). */
 export type ImportedView = { carried: string } & (
   | { op: 'trace'; view: 'trace'; result: TraceOutput; settings: Partial<TraceSettings> }
   | { op: 'sweep'; view: 'sweep'; result: SweepResult; settings: Partial<SweepSettings> }
-  | { op: 'intervention'; view: 'intervene'; result: RunOutput | ExperimentResult; intervention: Record<string, unknown> });
+  | { op: 'intervention'; view: 'intervene'; result: RunOutput | ExperimentResult; intervention: Record<string, unknown> }
+  | { op: 'generation'; view: 'generate'; result: ImportedGeneration; settings: Partial<GenerateSettings> });
+
+/** What a generation file's settings are read against: the Generate screen's settings and the open model's layers. */
+export interface ImportContext { generate: GenerateSettings; nLayers: number | null }
 
 /** The experiment document a file may carry (`"experiment"`, as the exported scripts can write it). */
 function carriedDocument(r: object): Record<string, unknown> | null {
@@ -22,15 +27,12 @@ function carriedDocument(r: object): Record<string, unknown> | null {
 }
 
 /** The view for a parsed file, or why it cannot be shown (a sentence naming the kind). */
-export function viewForResult(file: ResultFile): ImportedView | { error: string } {
+export function viewForResult(file: ResultFile, context: ImportContext = { generate: defaultExperiment().generate, nLayers: null }): ImportedView | { error: string } {
   if (file.kind === 'trace') return traceView(file.result);
   if (file.kind === 'sweep') return sweepView(file.result);
   if (file.kind === 'run') return runView(file.result);
   if (file.kind === 'gru-run') return { error: 'a GRU run result (time steps): the workbench draws those only from in-browser runs for now' };
-  const g = file.result;
-  const quote = (t: string | null) => JSON.stringify((t ?? '').length > 80 ? `${t!.slice(0, 80)}…` : t ?? '');
-  return { error: `a generation result (original ${quote(g.original.text)}, intervened ${quote(g.intervened.text)}): the Generate screen ` +
-    'draws each token with its probability, which the file does not hold' };
+  return { op: 'generation', view: 'generate', ...generationView(file.result, context.generate, context.nLayers) };
 }
 
 /** JSON has no NaN: a cell a file left out is null, drawn as an empty (grey) cell. */
