@@ -38,7 +38,7 @@ export function generationView(g: GenerateFile, current: GenerateSettings, nLaye
   };
   const n = g.prompt_ids.length;
   const carried = fromDoc?.carried ?? `nothing: the file holds the prompt as ${n} token id${n === 1 ? '' : 's'}, not its text, and not what ` +
-    'intervened (the settings shown are the workbench\'s own)';
+    'intervened (the settings shown are not from this file)';
   return { result, settings, carried };
 }
 
