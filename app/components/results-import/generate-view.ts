@@ -42,17 +42,22 @@ export function generationView(g: GenerateFile, current: GenerateSettings, nLaye
   return { result, settings, carried };
 }
 
-/** A generation document ({"kind": "generate", prompt, steer, max_new_tokens, intervene_on, …}, what `patchbay
- *  export` reads) as Generate settings; another experiment document carries its base as the prompt only. */
+/** A generation document ({"kind": "generate", prompt, steer | experiment, max_new_tokens, intervene_on, …}, what
+ *  `patchbay export` reads) as Generate settings; another experiment document carries its base as the prompt only.
+ *  An experiment document inside stays out of the Interventions screen (the import covers the Generate screen). */
 function documentSettings(doc: Record<string, unknown>, current: GenerateSettings, nLayers: number | null): { settings: Partial<GenerateSettings>; carried: string } | null {
   if (doc.kind !== 'generate') {
     if (typeof doc.base !== 'string') return null;
     return { settings: { prompt: doc.base }, carried: 'the prompt (the experiment document\'s base; its interventions are not set here)' };
   }
-  if (typeof doc.prompt !== 'string') return null;
-  const s: Partial<GenerateSettings> = { prompt: doc.prompt };
+  const inner = doc.experiment && typeof doc.experiment === 'object' ? doc.experiment as Record<string, unknown> : null;
+  const prompt = typeof doc.prompt === 'string' ? doc.prompt : typeof inner?.base === 'string' ? inner.base : null;
+  if (prompt === null) return null;
+  const s: Partial<GenerateSettings> = { prompt };
   const parts = ['prompt'];
-  const steer = steerSettings(doc.steer, current.steer, nLayers);
+  const steer: ReturnType<typeof steerSettings> = inner
+    ? { why: 'its interventions (an experiment document) are not set on the Interventions screen' }
+    : steerSettings(doc.steer, current.steer, nLayers);
   if ('steer' in steer) {
     s.use = 'steer';
     s.steer = steer.steer;
@@ -71,7 +76,7 @@ function documentSettings(doc: Record<string, unknown>, current: GenerateSetting
   s.temperature = typeof doc.temperature === 'number' && doc.temperature >= 0 && doc.temperature <= 10 ? doc.temperature : 0;
   parts.push(s.temperature === 0 ? 'greedy decoding' : 'temperature');
   const merged = ExperimentSchema.shape.generate.safeParse({ ...current, ...s });
-  if (!merged.success) return { settings: { prompt: doc.prompt.slice(0, 2000) }, carried: 'the prompt (the document\'s other settings are outside what the Generate screen holds)' };
+  if (!merged.success) return { settings: { prompt: prompt.slice(0, 2000) }, carried: 'the prompt (the document\'s other settings are outside what the Generate screen holds)' };
   const carried = `${list(parts)} of the generation document${'why' in steer ? `; ${steer.why}` : ''}`;
   return { settings: s, carried };
 }

@@ -101,6 +101,11 @@ describe('viewForResult', () => {
     expect(none.settings.steer).toBeUndefined();
     expect(none.carried).toMatch(/every layer of the file's model/);
     expect(every('L2.block_output:3:trained=das/L2_p5.json#1', 4).carried).toMatch(/trained intervention \(das\/L2_p5\.json\)/);
+    // A generation with an experiment document's interventions: its base is the prompt; the document stays in the file.
+    const withDoc = viewFor({ ...file, experiment: { kind: 'generate', experiment: { base: 'The cat', config: {} }, max_new_tokens: 3 } }, 4);
+    expect(withDoc.settings).toEqual({ prompt: 'The cat', max_new_tokens: 3, temperature: 0 });
+    expect(withDoc.result.label).toBe('Intervened');
+    expect(withDoc.carried).toMatch(/not set on the Interventions screen$/);
   });
 
   it('a generation without tokens (an older file, no document) still shows: the continuations\' text, nothing carried', () => {
