@@ -1,5 +1,6 @@
-// `patchbay export --to pyvene|nnsight EXP.json [--out script.py]`: a runnable Python script for a run, sweep or
-// trace document that writes Patchbay's own result JSON (`python script.py [--model ID] [--remote] --out RESULT.json`).
+// `patchbay export --to pyvene|nnsight EXP.json [--out script.py]`: a runnable Python script for a run, sweep, trace,
+// generate (a steering vector or an experiment document) or trained document that writes Patchbay's own result JSON
+// (`python script.py [--model ID] [--remote] --out RESULT.json`).
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { PatchbayError } from '../../engine/errors.js';

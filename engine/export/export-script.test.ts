@@ -99,7 +99,7 @@ describe('exportScript', () => {
     const r3 = [[0, 1, 0], [1, 0, 0], [0, 0, 1]];
     const rotated = exportScript(rep('RotatedSpaceIntervention', { rotation: r3, interchange_dim: 2 }), 'nnsight');
     expect(rotated).toContain('BASES = [torch.tensor([[0, 1, 0], [1, 0, 0], [0, 0, 1]], dtype=torch.float32)]');
-    expect(rotated).toContain('h[:, tgt] = rotated(step, h[:, tgt], src[:, srcpos])');
+    expect(rotated).toContain('h[:, tgt] = rotated(step, h[:, tgt], s)');
     expect(steps(rotated)[0]).toMatchObject({ type: 'RotatedSpaceIntervention', basis: 0, cols: [0, 1], w: null, joint: false, tgt: [3] });
     // LowRank: subspaces index W's columns; a side file is read beside the script.
     const lowRank = exportScript({ ...rep('LowRankRotatedSpaceIntervention', { weight: { file: 'w.f32', shape: [768, 4] } }, { low_rank_dimension: 4 }), subspaces: [[[1, 3]]] }, 'nnsight');
@@ -113,7 +113,7 @@ describe('exportScript', () => {
     const masked = steps(exportScript(rep('SigmoidMaskRotatedSpaceIntervention', { rotation: r3, masks: [2, 0, -2], temperature: 2 }), 'nnsight'))[0]!;
     expect(masked.w).toEqual([sig(1), 0.5, sig(-1)]);
     const mask = exportScript(rep('SigmoidMaskIntervention', { masks: [4, -4, 0], temperature: 4 }), 'nnsight');
-    expect(mask).toContain('h[:, tgt] = mixed(step, h[:, tgt], src[:, srcpos])');
+    expect(mask).toContain('h[:, tgt] = mixed(step, h[:, tgt], s)');
     expect(mask).toContain('BASES = []');
     expect(steps(mask)[0]).toMatchObject({ basis: null, cols: null, w: [sig(1), sig(-1), 0.5] });
     // Several units rotate jointly (max_number_of_units > 1), as the engine does.

@@ -6,7 +6,8 @@ import { exportPyveneRun, exportPyveneSweep, type ExportOptions } from './pyvene
 import { exportNnsightRun, exportNnsightSweep, exportNnsightTrained } from './nnsight.js';
 import { parseTraceDocument } from './trace-document.js';
 import { exportTrace } from './trace-script.js';
-import { exportGenerate } from './generate-script.js';
+import { exportGenerate, parseGenerateDocument } from './generate-script.js';
+import { exportGenerateExperiment } from './generate-experiment.js';
 import { exportTrained } from './trained-script.js';
 
 export type ExportTarget = 'pyvene' | 'nnsight';
@@ -23,7 +24,10 @@ export function exportScript(json: unknown, target: ExportTarget, opts: ExportOp
     if (doc.noise_file) throw new PatchbayError('TRACE_INVALID', `read ${doc.noise_file} into "noise_values" first (patchbay export does it)`, 'noise_file');
     return exportTrace(doc, target, opts);
   }
-  if (kind === 'generate') return exportGenerate(json, target, opts);
+  if (kind === 'generate') {
+    const doc = parseGenerateDocument(json);
+    return doc.experiment ? exportGenerateExperiment(doc, target, opts) : exportGenerate(doc, target, opts);
+  }
   if (kind === 'sweep') {
     const doc = parseSweepDocument(json);
     return target === 'pyvene' ? exportPyveneSweep(doc, opts) : exportNnsightSweep(doc, opts);

@@ -1,8 +1,10 @@
-// `patchbay export` for a generation document ({"kind": "generate", "model", "prompt", "steer", "max_new_tokens",
-// "intervene_on", "stop_at_eos"}: `patchbay generate --steer`'s flags as JSON): a pyvene or nnsight script that
-// decodes the original and the steered continuation greedily and writes `patchbay generate --json`'s output (with
-// each token's probability) and provenance. Greedy only: torch's random numbers are not Patchbay's, so seeded sampling could not match token for
-// token. Each step recomputes the whole sequence (no cache), which writes the same positions as Patchbay's cached passes.
+// `patchbay export` for a generation document: `patchbay generate`'s flags as JSON, {"kind": "generate", "model"?,
+// "prompt"?, "steer" | "experiment", "max_new_tokens", "intervene_on", "stop_at_eos"}. A pyvene or nnsight script that
+// decodes the original and the intervened continuation greedily and writes `patchbay generate --json`'s output (with
+// each token's probability) and provenance. This file: the document, the steering path and the decoding loop both
+// paths share; an experiment document's interventions: generate-experiment.ts. Greedy only: torch's random numbers
+// are not Patchbay's, so seeded sampling could not match token for token. Each step recomputes the whole sequence (no
+// cache), which writes the same positions as Patchbay's cached passes.
 import { z } from 'zod';
 import { PatchbayError } from '../errors.js';
 import { formatPath } from '../experiment/experiment-schema.js';
@@ -15,18 +17,27 @@ import { prelude } from './script-common.js';
 export const GenerateDocumentSchema = z.object({
   kind: z.literal('generate'),
   model: z.string().min(1).optional(),
-  prompt: z.string().min(1),
+  /** The prompt; with "experiment" it replaces the document's base (default: the base). */
+  prompt: z.string().min(1).optional(),
   /** `--steer`'s SPEC: "L1.block_output:-2:diff=…|…/…", or its JSON form. */
-  steer: z.union([z.string().min(1), z.record(z.string(), z.unknown())]),
+  steer: z.union([z.string().min(1), z.record(z.string(), z.unknown())]).optional(),
+  /** `--experiment`'s document (experiment-format.md), whose interventions apply while generating. */
+  experiment: z.record(z.string(), z.unknown()).optional(),
   max_new_tokens: z.number().int().positive().default(20),
   intervene_on: z.enum(['prompt', 'generated', 'both']).default('both'),
   stop_at_eos: z.boolean().default(false),
   temperature: z.number().optional(),
-}).strict();
+}).strict().superRefine((d, ctx) => {
+  if ((d.steer === undefined) === (d.experiment === undefined)) {
+    ctx.addIssue({ code: 'custom', path: ['steer'], message: 'give exactly one of "steer" (a steering vector) and "experiment" (an experiment document whose interventions apply)' });
+  } else if (d.steer !== undefined && d.prompt === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['prompt'], message: 'a steering document needs "prompt"' });
+  }
+});
 export type GenerateDocument = z.output<typeof GenerateDocumentSchema>;
 
-/** The steering spec as the script reads it: layers (or "*"), component, coefficient, source. */
-export function parseGenerateDocument(json: unknown): { doc: GenerateDocument; steer: Record<string, unknown> } {
+/** The document, checked: EXPERIMENT_INVALID with the JSON path, CONFIG_UNSUPPORTED for sampling. */
+export function parseGenerateDocument(json: unknown): GenerateDocument {
   const r = GenerateDocumentSchema.safeParse(json);
   if (!r.success) {
     const i = r.error.issues[0]!;
@@ -37,18 +48,21 @@ export function parseGenerateDocument(json: unknown): { doc: GenerateDocument; s
     throw new PatchbayError('CONFIG_UNSUPPORTED', 'the export decodes greedily: torch\'s random numbers are not Patchbay\'s, so a seeded ' +
       'sampled continuation could not be reproduced token for token; remove "temperature" (or set it to 0)', 'temperature');
   }
-  const text = typeof doc.steer === 'string' ? doc.steer : JSON.stringify(doc.steer);
-  const all = typeof doc.steer === 'string' ? /^\s*L\*\./.test(doc.steer) : doc.steer.layers === '*';
-  // The model is not loaded here: "every layer" stays "*" and the script counts them.
-  const spec = parseSteerSpec(all ? text.replace(/^\s*L\*/, 'L0').replace('"layers":"*"', '"layers":[0]') : text, 1);
-  return { doc, steer: { layers: all ? '*' : spec.layers, component: spec.component, coefficient: spec.coefficient, source: spec.source } };
+  return doc;
 }
 
-const SETUP = String.raw`
-G = EXPERIMENT
+/** The steering spec as the script reads it: layers (or "*"), component, coefficient, source. */
+function steerOf(steer: string | Record<string, unknown>): Record<string, unknown> {
+  const text = typeof steer === 'string' ? steer : JSON.stringify(steer);
+  const all = typeof steer === 'string' ? /^\s*L\*\./.test(steer) : steer.layers === '*';
+  // The model is not loaded here: "every layer" stays "*" and the script counts them.
+  const spec = parseSteerSpec(all ? text.replace(/^\s*L\*/, 'L0').replace('"layers":"*"', '"layers":[0]') : text, 1);
+  return { layers: all ? '*' : spec.layers, component: spec.component, coefficient: spec.coefficient, source: spec.source };
+}
+
+const STEER_SETUP = String.raw`
 prompt_ids = tokenizer(G["prompt"])["input_ids"]
 P = len(prompt_ids)
-ON, MAX_NEW = G.get("intervene_on", "both"), G.get("max_new_tokens", 20)
 LAYERS = list(range(N_LAYERS)) if STEER["layers"] == "*" else STEER["layers"]
 COMPONENT, COEF, SRC = STEER["component"], STEER["coefficient"], STEER["source"]
 
@@ -76,6 +90,11 @@ def positions(length):
     return {"prompt": list(range(P)), "generated": list(range(P - 1, length)), "both": list(range(length))}[ON]
 
 VECTORS = steering_vectors()
+`.trim().split('\n');
+
+/** The greedy loop both paths share: `next_logits(seq, steered)` gives the last position's logits of one pass over
+ *  the whole sequence, plain or intervened; each row ends at end of text when stop_at_eos. */
+export const DECODE = String.raw`
 eos = tokenizer("<|endoftext|>")["input_ids"]
 STOPS = set(eos) if G.get("stop_at_eos") and len(eos) == 1 else set()
 rows, gen, probs, ended = [list(prompt_ids), list(prompt_ids)], [[], []], [[], []], [False, False]
@@ -99,7 +118,13 @@ def continuation(r):
             "tokens": [{"id": i, "text": tokenizer.decode([i]), "prob": p} for i, p in zip(gen[r], probs[r])]}
 `.trim().split('\n');
 
-const RESULT = [
+/** The settings both paths read from the document. */
+export const SETTINGS = [
+  'G = EXPERIMENT',
+  'ON, MAX_NEW = G.get("intervene_on", "both"), G.get("max_new_tokens", 20)',
+];
+
+export const RESULT = [
   'result = {"model": args.model, "prompt_ids": prompt_ids, "original": continuation(0), "intervened": continuation(1),',
 ];
 
@@ -164,14 +189,16 @@ def next_logits(seq, steered):
     return logits
 `.trim().split('\n');
 
-export function exportGenerate(json: unknown, target: 'pyvene' | 'nnsight', opts: ExportOptions = {}): string {
-  const { doc, steer } = parseGenerateDocument(json);
+/** The steering path (a parsed document with "steer"). */
+export function exportGenerate(doc: GenerateDocument, target: 'pyvene' | 'nnsight', opts: ExportOptions = {}): string {
+  const steer = steerOf(doc.steer!);
   const model = opts.hfModel ?? pytorchModelFor(doc.model ?? 'gpt2');
   const head = { engine: target, model, patchbayModel: doc.model ?? null, doc };
+  const common = [`STEER = ${py(steer)}`, ...SETTINGS];
   const lines = target === 'pyvene'
-    ? [...prelude(head, ['import pyvene as pv']), ...PYVENE_LOAD, `STEER = ${py(steer)}`, ...PYVENE_PART, '', ...SETUP, '',
+    ? [...prelude(head, ['import pyvene as pv']), ...PYVENE_LOAD, ...common, ...PYVENE_PART, '', ...STEER_SETUP, '', ...DECODE, '',
       ...RESULT, '          "provenance": provenance(PYVENE_VERSION)}']
-    : [...prelude(head, ['import nnsight', 'from nnsight import LanguageModel']), ...NNSIGHT_LOAD, `STEER = ${py(steer)}`, ...NNSIGHT_PART, '',
-      ...SETUP, '', ...RESULT, '          "provenance": provenance(NNSIGHT_VERSION, args.remote)}'];
+    : [...prelude(head, ['import nnsight', 'from nnsight import LanguageModel']), ...NNSIGHT_LOAD, ...common, ...NNSIGHT_PART, '',
+      ...STEER_SETUP, '', ...DECODE, '', ...RESULT, '          "provenance": provenance(NNSIGHT_VERSION, args.remote)}'];
   return `${[...lines, 'write(result)'].join('\n')}\n`;
 }

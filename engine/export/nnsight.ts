@@ -1,7 +1,7 @@
 // `patchbay export --to nnsight`: a runnable nnsight script (locally, or on NDIF with --remote and NDIF_API_KEY) for
-// a run document — interchange, zero, addition, subtraction, collect, rotated subspaces (nnsight-rotations.ts) at token
-// positions on the residual, attention and MLP sites, parallel or serial — a sweep document or a trained DAS document,
-// writing Patchbay's own JSON. Stage: results (export).
+// a run document — interchange, zero, addition, subtraction (constant sources too), collect, rotated subspaces
+// (nnsight-rotations.ts) at token positions on the residual, attention and MLP sites, parallel or serial — a sweep
+// document or a trained DAS document, writing Patchbay's own JSON. Stage: results (export).
 import { PatchbayError } from '../errors.js';
 import type { ExperimentDoc } from '../experiment/experiment-schema.js';
 import { normalizeUnitLocations, type Unit } from '../experiment/unit-locations.js';
@@ -51,57 +51,25 @@ export const NNSIGHT_LOAD = [
   '',
 ];
 
-interface Step extends Partial<RotatedFields> { layer: number; component: string; type: string; src: number[]; tgt: number[]; source: number | null }
+export interface Step extends Partial<RotatedFields> {
+  layer: number; component: string; type: string; src: number[]; tgt: number[]; source: number | null;
+  /** A constant source (source_representation): its index in CONSTANTS. */
+  constant?: number;
+}
 
 export function exportNnsightRun(doc: ExperimentDoc, opts: ExportOptions = {}): string {
   const model = opts.hfModel ?? pytorchModelFor(doc.model ?? 'gpt2');
-  const bases: string[] = [];
-  const steps = plannedSteps(doc, bases);
+  const lines = nnsightInterventions(doc);
   const serial = doc.config.mode === 'serial';
   return [
     ...prelude({ engine: 'nnsight', model, patchbayModel: doc.model ?? null, doc }, ['import nnsight', 'from nnsight import LanguageModel']),
     ...NNSIGHT_LOAD,
     `base = on_device(${input(doc.base)})["input_ids"]`,
     `sources = [on_device(s)["input_ids"] for s in [${doc.sources.map(input).join(', ')}]]`,
-    `STEPS = ${py(steps)}  # per intervention: site, type, source and target positions, the source it reads`,
+    lines[0]!,
     `SERIAL = ${py(serial)}`,
     `K, FULL = ${doc.options.top_k}, ${py(doc.options.full_logits)}`,
-    `WRITES = ${py(WRITES)}`,
-    ...(bases.length > 0 || steps.some((st) => st.type === 'SigmoidMaskIntervention') ? rotationLines(bases) : []),
-    '',
-    'def apply(step, h, src):',
-    '    # the intervention at the target positions, in place on the site tensor h [batch, pos, features]',
-    '    tgt, srcpos, kind = step["tgt"], step["src"], WRITES[step["type"]]',
-    '    if kind == "zero":',
-    '        h[:, tgt] = 0',
-    '    elif kind == "set":',
-    '        h[:, tgt] = src[:, srcpos]',
-    '    elif kind == "rotate":',
-    '        h[:, tgt] = rotated(step, h[:, tgt], src[:, srcpos])',
-    '    elif kind == "mix":',
-    '        h[:, tgt] = mixed(step, h[:, tgt], src[:, srcpos])',
-    '    elif kind == "add":',
-    '        h[:, tgt] = h[:, tgt] + src[:, srcpos]',
-    '    else:',
-    '        h[:, tgt] = h[:, tgt] - src[:, srcpos]',
-    '',
-    'def run(ids, patches, read=None, collects=()):',
-    '    """One pass: writes (step, source value) and reads the collect steps in execution order (a read before a write',
-    '    at the same site, as Patchbay collects a site\'s value before its slot); returns the read site\'s value or the',
-    '    logits, and with collects the values they read."""',
-    '    items = [(step, src, False) for step, src in patches] + [(step, None, True) for step in collects]',
-    '    items.sort(key=lambda it: (it[0]["layer"], ORDER.index(it[0]["component"]), 0 if it[2] else 1))',
-    '    read_values = []',
-    '    with lm.trace(ids, remote=args.remote):',
-    '        for step, src, is_read in items:',
-    '            h = site(step["layer"], step["component"])',
-    '            if is_read:',
-    '                read_values.append(h[:, step["tgt"]].clone().save())',
-    '            else:',
-    '                apply(step, h, src)',
-    '        saved = (site(*read).clone() if read else lm.output.logits[:, -1]).save()',
-    '    return (saved, read_values) if collects else saved',
-    '',
+    ...lines.slice(1),
     'def collected_values(steps, values):',
     '    """Patchbay\'s collected entries, in the order the reads ran (sorted as in run())."""',
     '    ordered = sorted(steps, key=lambda st: (st["layer"], ORDER.index(st["component"])))',
@@ -109,7 +77,6 @@ export function exportNnsightRun(doc: ExperimentDoc, opts: ExportOptions = {}): 
     '             "units": [{"pos": p} for p in step["tgt"]], "values": v[0].detach().float().cpu().tolist()}',
     '            for step, v in zip(ordered, values)]',
     '',
-    `ORDER = ${py(COMPONENTS)}`,
     'with torch.no_grad():',
     '    original, collected = run(base, []), []',
     '    if SERIAL:  # source_0 -> source_1 -> ... -> base, each hop patched into the next run',
@@ -141,6 +108,67 @@ export function exportNnsightRun(doc: ExperimentDoc, opts: ExportOptions = {}): 
     '',
   ].join('\n');
 }
+
+/** A run document's interventions as nnsight script lines (shared by the run and the generation exports): STEPS (the
+ *  first line), constant sources, the rotations, apply() (one intervention, in place on a site tensor) and run() (one
+ *  traced pass with its writes and reads). */
+export function nnsightInterventions(doc: ExperimentDoc): string[] {
+  const bases: string[] = [];
+  const constants: number[][] = [];
+  const steps = plannedSteps(doc, bases, constants);
+  return [
+    `STEPS = ${py(steps)}  # per intervention: site, type, source and target positions, the source it reads`,
+    `WRITES = ${py(WRITES)}`,
+    ...(constants.length > 0 ? [`CONSTANTS = [torch.tensor(v, dtype=torch.float32) for v in ${py(constants)}]  # constant sources (source_representation)`] : []),
+    ...(bases.length > 0 || steps.some((st) => st.type === 'SigmoidMaskIntervention') ? rotationLines(bases) : []),
+    '',
+    ...APPLY,
+    `ORDER = ${py(COMPONENTS)}`,
+    '',
+  ];
+}
+
+const APPLY = [
+  'def apply(step, h, src):',
+  '    # the intervention at the target positions, in place on the site tensor h [batch, pos, features]; src: the source',
+  '    # run\'s site value (read at the step\'s source positions), or None (a constant source, or none)',
+  '    tgt, kind = step["tgt"], WRITES[step["type"]]',
+  '    if kind == "zero":',
+  '        h[:, tgt] = 0',
+  '        return',
+  '    if step.get("constant") is not None:',
+  '        s = CONSTANTS[step["constant"]].to(h.device, h.dtype).expand(h.shape[0], len(tgt), -1)',
+  '    else:',
+  '        s = src[:, step["src"]]',
+  '    if kind == "set":',
+  '        h[:, tgt] = s',
+  '    elif kind == "rotate":',
+  '        h[:, tgt] = rotated(step, h[:, tgt], s)',
+  '    elif kind == "mix":',
+  '        h[:, tgt] = mixed(step, h[:, tgt], s)',
+  '    elif kind == "add":',
+  '        h[:, tgt] = h[:, tgt] + s',
+  '    else:',
+  '        h[:, tgt] = h[:, tgt] - s',
+  '',
+  'def run(ids, patches, read=None, collects=()):',
+  '    """One pass: writes (step, source value) and reads the collect steps in execution order (a read before a write',
+  '    at the same site, as Patchbay collects a site\'s value before its slot); returns the read site\'s value or the',
+  '    logits, and with collects the values they read."""',
+  '    items = [(step, src, False) for step, src in patches] + [(step, None, True) for step in collects]',
+  '    items.sort(key=lambda it: (it[0]["layer"], ORDER.index(it[0]["component"]), 0 if it[2] else 1))',
+  '    read_values = []',
+  '    with lm.trace(ids, remote=args.remote):',
+  '        for step, src, is_read in items:',
+  '            h = site(step["layer"], step["component"])',
+  '            if is_read:',
+  '                read_values.append(h[:, step["tgt"]].clone().save())',
+  '            else:',
+  '                apply(step, h, src)',
+  '        saved = (site(*read).clone() if read else lm.output.logits[:, -1]).save()',
+  '    return (saved, read_values) if collects else saved',
+  '',
+];
 
 export function exportNnsightSweep(doc: SweepDocument, opts: ExportOptions = {}): string {
   const model = opts.hfModel ?? pytorchModelFor(doc.model ?? 'gpt2');
@@ -202,7 +230,7 @@ const PAIRS = pairsEvaluation([
 ]);
 
 /** Each intervention as a plain step, or CONFIG_UNSUPPORTED naming what the nnsight export does not carry. */
-function plannedSteps(doc: ExperimentDoc, bases: string[]): Step[] {
+function plannedSteps(doc: ExperimentDoc, bases: string[], constants: number[][]): Step[] {
   const reps = doc.config.representations;
   const locs = normalizeUnitLocations(doc.unit_locations, reps.map((r) => r.unit as 'pos' | 'h' | 'h.pos'));
   const one = (rows: Unit[][] | null, i: number): number[] => {
@@ -213,6 +241,7 @@ function plannedSteps(doc: ExperimentDoc, bases: string[]): Step[] {
   // pyvene's group keys: the i-th distinct key (ascending) reads source i (as the engine plans them).
   const groups = sourceGroups(reps);
   const keyed = groups.size > 0;
+  let readers = 0; // without group keys, the n-th intervention that reads a source reads source n (as the engine plans)
   return reps.map((r, i) => {
     if (r.unit !== 'pos') unsupported(`intervention ${i}: unit "${r.unit}" (token positions only)`, `config.representations[${i}].unit`);
     if (!COMPONENTS.includes(r.component)) unsupported(`intervention ${i}: component ${r.component}`, `config.representations[${i}].component`);
@@ -221,15 +250,25 @@ function plannedSteps(doc: ExperimentDoc, bases: string[]): Step[] {
     if (!collect && !WRITES[r.intervention_type]) unsupported(`intervention ${i}: ${r.intervention_type} (use --to pyvene)`, `config.representations[${i}].intervention_type`);
     const rotated = ROTATED.has(r.intervention_type);
     if (!rotated && doc.subspaces?.[i] != null) unsupported(`intervention ${i}: subspaces`, `subspaces[${i}]`);
-    const needsSource = r.intervention_type !== 'ZeroIntervention' && !collect;
+    const constant = constantOf(doc, r, i);
+    const needsSource = r.intervention_type !== 'ZeroIntervention' && !collect && !constant;
     if (needsSource && keyed && doc.config.mode !== 'serial' && r.group_key == null) {
       throw new PatchbayError('EXPERIMENT_INVALID', 'when any intervention has a group_key, every intervention that reads a source needs one (as in pyvene)', `config.representations[${i}].group_key`);
     }
+    const reader = needsSource ? readers++ : -1;
     const source = !needsSource ? null : doc.config.mode === 'serial' ? i
-      : keyed ? groups.get(String(r.group_key))! : doc.sources.length === 1 ? 0 : i;
-    const step = { layer: r.layer, component: r.component, type: r.intervention_type, src: one(locs.source[i] ?? null, i), tgt: one(locs.base[i]!, i), source };
+      : keyed ? groups.get(String(r.group_key))! : doc.sources.length === 1 ? 0 : reader;
+    const step: Step = { layer: r.layer, component: r.component, type: r.intervention_type, src: one(locs.source[i] ?? null, i), tgt: one(locs.base[i]!, i), source };
+    if (constant) step.constant = constants.push(constant) - 1;
     return rotated ? { ...step, ...rotatedFields(doc, r, i, bases) } : step;
   });
+}
+
+/** The constant source of intervention i: its own source_representation, or the document's source_representations
+ *  entry for its index or group key (as the engine reads them). */
+export function constantOf(doc: ExperimentDoc, r: ExperimentDoc['config']['representations'][number], i: number): number[] | null {
+  const byDoc = doc.source_representations?.[String(i)] ?? (r.group_key != null ? doc.source_representations?.[String(r.group_key)] : undefined);
+  return r.source_representation ?? byDoc ?? null;
 }
 
 function unsupported(what: string, path: string): never {

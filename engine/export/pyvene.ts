@@ -40,20 +40,10 @@ function checkGroupOrder(reps: ExperimentDoc['config']['representations']): void
 export function exportPyveneRun(doc: ExperimentDoc, opts: ExportOptions = {}): string {
   const model = opts.hfModel ?? pytorchModelFor(doc.model ?? 'gpt2');
   const reps = doc.config.representations;
-  checkGroupOrder(reps);
   const lines = [
     ...prelude({ engine: 'pyvene', model, patchbayModel: doc.model ?? null, doc }, ['import pyvene as pv']),
     ...PYVENE_LOAD,
-    'config = pv.IntervenableConfig(',
-    `    mode=${py(doc.config.mode)},`,
-    '    representations=[',
-    ...reps.map((r) => `        ${representation(r)},`),
-    '    ],',
-    ')',
-    'intervenable = pv.IntervenableModel(config, model)',
-    'intervenable.set_device(device)',
-    'interventions = list(intervenable.interventions.values())',
-    ...reps.flatMap((r, i) => parameterLines(r, i)),
+    ...pyveneInterventions(doc),
     '',
     `base = on_device(${input(doc.base)})`,
     `sources = [on_device(s) for s in [${doc.sources.map(input).join(', ')}]]`,
@@ -87,6 +77,25 @@ export function exportPyveneRun(doc: ExperimentDoc, opts: ExportOptions = {}): s
     '',
   ];
   return lines.join('\n');
+}
+
+/** A run document's interventions as pyvene builds them (shared by the run and the generation exports): the config,
+ *  the IntervenableModel on the device, and each intervention's parameters set on its module. */
+export function pyveneInterventions(doc: ExperimentDoc): string[] {
+  const reps = doc.config.representations;
+  checkGroupOrder(reps);
+  return [
+    'config = pv.IntervenableConfig(',
+    `    mode=${py(doc.config.mode)},`,
+    '    representations=[',
+    ...reps.map((r) => `        ${representation(r)},`),
+    '    ],',
+    ')',
+    'intervenable = pv.IntervenableModel(config, model)',
+    'intervenable.set_device(device)',
+    'interventions = list(intervenable.interventions.values())',
+    ...reps.flatMap((r, i) => parameterLines(r, i)),
+  ];
 }
 
 export function exportPyveneSweep(doc: SweepDocument, opts: ExportOptions = {}): string {

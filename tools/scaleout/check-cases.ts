@@ -1,7 +1,8 @@
 // The experiments `npm run check:engines` exports and compares (tools/scaleout/check-engines.ts): for each, the
 // document, the engines, Patchbay's own values (and how far its intervention moves them) and the same values read
 // from a script's result JSON. Runs, interchanges, a rotation, a serial chain, collect, a sweep, causal traces (the
-// same explicit noise, and Patchbay's seeded generator ported), generation with steering, a trained DAS intervention.
+// same explicit noise, and Patchbay's seeded generator ported), generation with steering and with an experiment
+// document's interventions, a trained DAS intervention.
 import type { LoadedModel } from '../../engine/load/load-model.js';
 import { validateExperiment } from '../../engine/experiment/experiment-schema.js';
 import { runExperiment } from '../../engine/experiment/run-experiment.js';
@@ -86,6 +87,21 @@ function generateCase(name: string, model: string, engines: ExportTarget[], doc:
       const spec = parseSteerSpec(doc.steer as string, m.info.dims.nLayers);
       const exp = steeringExperiment(m, doc.prompt as string, spec, await steeringVectors(m, spec));
       return generated(await generate(m, exp, { maxNewTokens: doc.max_new_tokens as number, interveneOn: doc.intervene_on as 'both' }));
+    },
+    script: (j) => [...(j.original as Json).ids as number[], ...(j.intervened as Json).ids as number[]],
+    scriptProbs,
+  };
+}
+
+/** Generation with an experiment document's interventions (`patchbay generate --experiment DOC --intervene-on X`). */
+function experimentGenerateCase(name: string, model: string, engines: ExportTarget[], prompt: string, experiment: Json, on: 'prompt' | 'generated' | 'both'): Case {
+  const doc = { kind: 'generate', model, prompt, experiment, max_new_tokens: 10, intervene_on: on };
+  return {
+    name, model, engines, doc,
+    async patchbay(m) {
+      const v = validateExperiment({ ...experiment, base: prompt });
+      if (!v.ok) throw new Error(JSON.stringify(v.errors));
+      return generated(await generate(m, v.value, { maxNewTokens: doc.max_new_tokens, interveneOn: on }));
     },
     script: (j) => [...(j.original as Json).ids as number[], ...(j.intervened as Json).ids as number[]],
     scriptProbs,
@@ -213,6 +229,18 @@ export const CASES: Case[] = [
     { prompt: 'At the end of the day, Emma felt', steer: 'L1.block_output:-2:diff=The day was wonderful/The day was terrible', max_new_tokens: 12, intervene_on: 'both' }),
   generateCase('generation, steering (L*.mlp_output 8 × token " she", generated, greedy)', 'pythia-facts', ['pyvene', 'nnsight'],
     { prompt: 'James walked because', steer: 'L*.mlp_output:8:token= she', max_new_tokens: 8, intervene_on: 'generated' }),
+  experimentGenerateCase('generation, experiment: AdditionIntervention, constant source, L1 block_output at positions 2 and 5, both', 'gpt2-facts', ['pyvene', 'nnsight'],
+    'At the end of the day, Emma felt', { config: { representations: [{ layer: 1, component: 'block_output', intervention_type: 'AdditionIntervention',
+      source_representation: range(128).map((i) => 6 * Math.fround(Math.sin(i + 1))) }] }, unit_locations: { base: [[[2, 5]]] } }, 'both'),
+  experimentGenerateCase('generation, experiment: interchange (L2 block_output, source pos 4 → base pos 4), both', 'pythia-facts', ['pyvene', 'nnsight'],
+    EIFFEL, { sources: [PALACE], config: { representations: [vanilla(2)] }, unit_locations: { 'sources->base': 4 } }, 'both'),
+  experimentGenerateCase('generation, experiment: constant addition (L0) + interchange (L3, pos 1 → 3) + zero (L2 mlp_output), generated', 'gpt2-facts', ['pyvene', 'nnsight'],
+    EIFFEL, { sources: [COLOSSEUM], unit_locations: { 'sources->base': [[[[0]], [[1]], [[5]]], [[[0]], [[3]], [[5]]]] }, config: { representations: [
+      { layer: 0, component: 'block_output', intervention_type: 'AdditionIntervention', source_representation: range(128).map((i) => 3 * Math.fround(Math.cos(i))) },
+      vanilla(3), { layer: 2, component: 'mlp_output', intervention_type: 'ZeroIntervention' }] } }, 'generated'),
+  experimentGenerateCase('generation, experiment: RotatedSpace (32 of 128 dims, L2) at every generated position, generated', 'pythia-facts', ['nnsight'],
+    EIFFEL, { sources: [PALACE], unit_locations: { 'sources->base': 6 }, config: { representations: [{ layer: 2, component: 'block_output',
+      intervention_type: 'RotatedSpaceIntervention', params: { rotation: orthogonal(128, 7), interchange_dim: 32 } }] } }, 'generated'),
   trainedCase(),
   trainedPairsCase(),
 ];
