@@ -70,7 +70,7 @@ describe('exportFor', () => {
     expect(!replaced.ok && replaced.message).toMatch(/^not exportable yet: a trace corrupted by token replacement/);
   });
 
-  it('the Generate screen\'s steering as a generation document; sampling and the Interventions document are refused', () => {
+  it('the Generate screen\'s steering as a generation document; sampling is refused', () => {
     const e = experiment();
     expect(exportDocument('generate', e)).toEqual({
       kind: 'generate', model: 'gpt2-facts', prompt: e.generate.prompt,
@@ -82,7 +82,25 @@ describe('exportFor', () => {
     expect(o.script).toContain('John opened the letter and felt');
     const sampled = exportFor('generate', experiment({ generate: { ...e.generate, temperature: 0.8 } }), 'pyvene');
     expect(!sampled.ok && sampled.message).toMatch(/^not exportable yet: CONFIG_UNSUPPORTED: temperature: the export decodes greedily/);
-    const doc = exportFor('generate', experiment({ generate: { ...e.generate, use: 'intervention' } }), 'nnsight');
-    expect(!doc.ok && doc.message).toMatch(/^not exportable yet: generation with the Interventions document/);
+  });
+
+  it('generation with the Interventions document: the document as "experiment", the prompt replacing its base; what the export cannot reproduce is a message', () => {
+    const e = experiment({ generate: { ...defaultExperiment().generate, use: 'intervention', intervene_on: 'generated' } });
+    expect(exportDocument('generate', e)).toEqual({
+      kind: 'generate', model: 'gpt2-facts', prompt: e.generate.prompt, experiment: e.intervention, max_new_tokens: 24, intervene_on: 'generated', stop_at_eos: true,
+    });
+    for (const target of ['pyvene', 'nnsight'] as const) {
+      const o = exportFor('generate', e, target);
+      if (!o.ok) throw new Error(o.message);
+      expect(o.script).toContain('def pass_locations(length):');
+      expect(o.script).toContain(`base = on_device(tokenizer(${JSON.stringify(e.generate.prompt)}, return_tensors="pt"))`);
+      expect(o.filename).toBe(`generate-${target}.py`);
+    }
+    const noisy = experiment({
+      generate: e.generate,
+      intervention: { ...e.intervention, config: { representations: [{ layer: 0, component: 'block_output', intervention_type: 'NoiseIntervention' }] } },
+    });
+    const refused = exportFor('generate', noisy, 'pyvene');
+    expect(!refused.ok && refused.message).toMatch(/^not exportable yet: CONFIG_UNSUPPORTED: experiment\.config\.representations\[0\]\.intervention_type: .*NoiseIntervention/);
   });
 });

@@ -28,7 +28,7 @@ export function exportDocument(kind: ExportKind, e: Experiment): Record<string, 
     const s = e.sweep;
     return withModel({ kind: 'sweep', base: s.base, source: s.source, component: s.component, metric: s.metric, ...(s.answer ? { answer: s.answer } : {}) });
   }
-  if (kind === 'generate') return withModel(generateDocument(e.generate));
+  if (kind === 'generate') return withModel(generateDocument(e.generate, e.intervention));
   const t = e.trace;
   return withModel({
     kind: 'trace', prompt: t.prompt, subject: t.subject, ...(t.answer !== null ? { answer: t.answer } : {}), samples: t.samples,
@@ -36,14 +36,17 @@ export function exportDocument(kind: ExportKind, e: Experiment): Record<string, 
   });
 }
 
-/** The Generate screen's steering as `patchbay generate --steer`'s JSON form (sampling settings travel as
- *  `temperature`, which the exporter refuses above 0: it decodes greedily). */
-function generateDocument(g: Experiment['generate']): Record<string, unknown> {
+/** The Generate screen's settings as `patchbay generate`'s flags in JSON: a steering vector as `--steer`'s JSON form,
+ *  or the Interventions screen's document as `--experiment` (the prompt replaces its base, as on the screen). Sampling
+ *  settings travel as `temperature`, which the exporter refuses above 0: it decodes greedily. */
+function generateDocument(g: Experiment['generate'], intervention: Experiment['intervention']): Record<string, unknown> {
   const s = g.steer;
   const source = s.kind === 'diff' ? { positive: s.positive.filter((p) => p.trim()), negative: s.negative.filter((p) => p.trim()) }
     : s.kind === 'token' ? { token: s.token } : { vector: s.vector };
+  const what = g.use === 'intervention' ? { experiment: intervention }
+    : { steer: { layers: s.layers, component: s.component, coefficient: s.coefficient, ...source } };
   return {
-    kind: 'generate', prompt: g.prompt, steer: { layers: s.layers, component: s.component, coefficient: s.coefficient, ...source },
+    kind: 'generate', prompt: g.prompt, ...what,
     max_new_tokens: g.max_new_tokens, intervene_on: g.intervene_on, stop_at_eos: g.stop_at_eos, ...(g.temperature > 0 ? { temperature: g.temperature } : {}),
   };
 }
@@ -52,9 +55,6 @@ function generateDocument(g: Experiment['generate']): Record<string, unknown> {
 export function exportFor(kind: ExportKind, e: Experiment, target: ExportTarget): ExportOutcome {
   if (kind === 'trace' && e.trace.corruption === 'replace') {
     return { ok: false, message: 'not exportable yet: a trace corrupted by token replacement (the exported trace adds noise to the subject; choose noise to export it)' };
-  }
-  if (kind === 'generate' && e.generate.use === 'intervention') {
-    return { ok: false, message: 'not exportable yet: generation with the Interventions document applied (the export carries steering vectors; choose a steering vector to export it)' };
   }
   const doc = exportDocument(kind, e);
   let script: string;
