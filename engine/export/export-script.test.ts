@@ -165,7 +165,7 @@ describe('exportScript', () => {
     const pv = exportScript(GENERATE, 'pyvene');
     expect(pv).toContain('STEER = {"layers": "*", "component": "mlp_output", "coefficient": 2, "source": {"kind": "token", "text": " happy"}}');
     expect(pv).toContain('intervention_type=pv.AdditionIntervention, source_representation=v)');
-    expect(pv).toContain('logits = next_logits(rows[r], steered=r == 1).detach().double().cpu()');
+    expect(pv).toContain('logits = next_logits(rows[r], intervened=r == 1).detach().double().cpu()');
     expect(pv).toContain('nxt = int(torch.argmax(logits))');
     // Each token's probability as Patchbay reports it: softmax of the step's raw logits (temperature 1).
     expect(pv).toContain('probs[r].append(float(torch.softmax(logits, -1)[nxt]))');

@@ -32,11 +32,13 @@ export function exportGenerateExperiment(g: GenerateDocument, target: Target, op
   const lines = target === 'pyvene'
     ? [...prelude(head, ['import pyvene as pv']), ...PYVENE_LOAD, ...pyveneInterventions(doc), '', ...inputs(doc, ''), ...SETTINGS,
       `subspaces = ${py(doc.subspaces ?? null)}`,
+      'prompt_ids = base["input_ids"][0].tolist()',
       `LOCS = ${py(locations)}  # per intervention: source and base positions on the prompt, the source it reads`,
       ...PLACES, ...PYVENE_PASS, '', ...DECODE, '', ...RESULT, '          "provenance": provenance(PYVENE_VERSION)}']
     : [...prelude(head, ['import nnsight', 'from nnsight import LanguageModel']), ...NNSIGHT_LOAD, ...inputs(doc, '["input_ids"]'),
       ...nnsightInterventions(doc), ...SETTINGS,
-      'LOCS = [{"src": s["src"], "tgt": s["tgt"], "source": s["source"]} for s in STEPS]',
+      'prompt_ids = base[0].tolist()',
+      'LOCS = [{"src": s["src"], "tgt": s["tgt"], "source": s["source"]} for s in STEPS]  # the document\'s positions on the prompt',
       ...PLACES, ...NNSIGHT_PASS, '', ...DECODE, '', ...RESULT, '          "provenance": provenance(NNSIGHT_VERSION, args.remote)}'];
   return `${[...lines, 'write(result)'].join('\n')}\n`;
 }
@@ -124,7 +126,6 @@ function refuse(what: string, path: string): never {
 
 /** Python: the positions each pass writes (generate/step-feeds.ts), and a check of the document's prompt positions. */
 const PLACES = String.raw`
-prompt_ids = base["input_ids"][0].tolist() if isinstance(base, dict) else base[0].tolist()
 P = len(prompt_ids)
 for i, loc in enumerate(LOCS):
     if max(loc["tgt"]) >= P:
@@ -149,7 +150,6 @@ def pass_locations(length):
 
 /** pyvene: one intervenable call per pass, each group given the source Patchbay's plan gives its interventions. */
 const PYVENE_PASS = String.raw`
-
 def call_sources():
     """pyvene reads sources[group] for each intervention group (0.1.8: intervenable._intervention_group)."""
     keys = list(intervenable.interventions.keys())
@@ -163,26 +163,25 @@ def call_sources():
 
 CALL_SOURCES = call_sources()
 
-def next_logits(seq, steered):
+def next_logits(seq, intervened):
     ids = {"input_ids": torch.tensor([seq], device=device)}
-    if not steered:
+    if not intervened:
         return model(**ids).logits[0, -1]
     locs = pass_locations(len(seq))
     where = {"sources->base": ([[s] for s, _ in locs], [[t] for _, t in locs])}
     _, out = intervenable(ids, CALL_SOURCES, unit_locations=where, subspaces=subspaces)
     return out.logits[0, -1]
-`.trimEnd().split('\n');
+`.split('\n').slice(0, -1);
 
 /** nnsight: the sources' site values read once, then one traced pass per step with the steps placed for it. */
 const NNSIGHT_PASS = String.raw`
-
 with torch.no_grad():
     values = [run(sources[s["source"]], [], (s["layer"], s["component"])) if s["source"] is not None else None for s in STEPS]
 
-def next_logits(seq, steered):
+def next_logits(seq, intervened):
     ids = torch.tensor([seq], device=base.device)
-    if not steered:
+    if not intervened:
         return run(ids, [])[0]
     placed = [dict(step, src=src, tgt=tgt) for step, (src, tgt) in zip(STEPS, pass_locations(len(seq)))]
     return run(ids, list(zip(placed, values)))[0]
-`.trimEnd().split('\n');
+`.split('\n').slice(0, -1);

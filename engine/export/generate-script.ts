@@ -92,7 +92,7 @@ def positions(length):
 VECTORS = steering_vectors()
 `.trim().split('\n');
 
-/** The greedy loop both paths share: `next_logits(seq, steered)` gives the last position's logits of one pass over
+/** The greedy loop both paths share: `next_logits(seq, intervened)` gives the last position's logits of one pass over
  *  the whole sequence, plain or intervened; each row ends at end of text when stop_at_eos. */
 export const DECODE = String.raw`
 eos = tokenizer("<|endoftext|>")["input_ids"]
@@ -105,7 +105,7 @@ with torch.no_grad():
         for r in (0, 1):
             if ended[r]:
                 continue
-            logits = next_logits(rows[r], steered=r == 1).detach().double().cpu()
+            logits = next_logits(rows[r], intervened=r == 1).detach().double().cpu()
             nxt = int(torch.argmax(logits))  # greedy; ties go to the lower id, as in Patchbay
             rows[r].append(nxt)
             gen[r].append(nxt)
@@ -145,9 +145,9 @@ def last_token_values(ids):
                                          unit_locations={"base": [[[len(ids) - 1]]] * len(LAYERS)})
     return [c.reshape(-1).detach().cpu() for c in collected]
 
-def next_logits(seq, steered):
+def next_logits(seq, intervened):
     ids = {"input_ids": torch.tensor([seq], device=device)}
-    if not steered:
+    if not intervened:
         return model(**ids).logits[0, -1]
     pos = positions(len(seq))
     reps = [pv.RepresentationConfig(layer=l, component=COMPONENT, unit="pos", max_number_of_units=len(pos),
@@ -178,10 +178,10 @@ def last_token_values(ids):
             saved[i] = site(LAYERS[i], COMPONENT)[0, -1].clone().save()
     return [v.detach().cpu() for v in saved]
 
-def next_logits(seq, steered):
+def next_logits(seq, intervened):
     pos = positions(len(seq))
     with lm.trace(torch.tensor([seq]), remote=args.remote):
-        if steered:
+        if intervened:
             for i in in_order():
                 h = site(LAYERS[i], COMPONENT)
                 h[:, pos] += VECTORS[i].to(h.device)

@@ -241,6 +241,9 @@ export const CASES: Case[] = [
   experimentGenerateCase('generation, experiment: RotatedSpace (32 of 128 dims, L2) at every generated position, generated', 'pythia-facts', ['nnsight'],
     EIFFEL, { sources: [PALACE], unit_locations: { 'sources->base': 6 }, config: { representations: [{ layer: 2, component: 'block_output',
       intervention_type: 'RotatedSpaceIntervention', params: { rotation: orthogonal(128, 7), interchange_dim: 32 } }] } }, 'generated'),
+  experimentGenerateCase('generation, experiment: RotatedSpace (32 of 128 dims, L2, pos 6) on the prompt only, prompt', 'pythia-facts', ['pyvene', 'nnsight'],
+    EIFFEL, { sources: [PALACE], unit_locations: { 'sources->base': 6 }, config: { representations: [{ layer: 2, component: 'block_output',
+      intervention_type: 'RotatedSpaceIntervention', params: { rotation: orthogonal(128, 7), interchange_dim: 32 } }] } }, 'prompt'),
   trainedCase(),
   trainedPairsCase(),
 ];
