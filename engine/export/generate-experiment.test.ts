@@ -93,11 +93,32 @@ describe('generation export from an experiment document', () => {
     expect(exportScript(gen(doc), 'pyvene')).not.toContain('pv.CollectIntervention');
   });
 
+  it('serial chains: the earlier hops as the document gives them, only the last hop placed per pass', () => {
+    const chain = {
+      ...SWAP, sources: ['The Colosseum is in', 'Big Ben is in'], unit_locations: { 'source_0->source_1': [[[[2]]], [[[2]]]], 'source_1->base': [[[[1]]], [[[3]]]] },
+      config: { mode: 'serial', representations: [SWAP.config.representations[0], { ...SWAP.config.representations[0], layer: 3 }] },
+    };
+    const pv = exportScript(gen(chain), 'pyvene');
+    expect(pv).toContain('HOPS = {"source_0->source_1": ([[[2]]], [[[2]]])}');
+    expect(pv).toContain('where = {**HOPS, "source_%d->base" % (len(LOCS) - 1): ([[locs[-1][0]]], [[locs[-1][1]]])}');
+    expect(pv).toContain('LOCS = [{"src": [2], "tgt": [2], "source": 0}, {"src": [1], "tgt": [3], "source": 1}]');
+    expect(pythonShapeProblems(pv)).toEqual([]);
+    const nn = exportScript(gen(chain), 'nnsight');
+    expect(nn).toContain('SERIAL = True');
+    expect(nn).toContain('return run(ids, patches[-1:] if SERIAL else patches)[0]');
+    expect(pythonShapeProblems(nn)).toEqual([]);
+    // The earlier hops write into source runs, which generation leaves alone: pyvene carries a rotation there.
+    const rotatedFirst = { ...chain, config: { ...chain.config, representations: [{ ...chain.config.representations[0], intervention_type: 'RotatedSpaceIntervention', params: { rotation: [[1]] } }, chain.config.representations[1]] } };
+    expect(exportScript(gen(rotatedFirst), 'pyvene')).toContain('intervention_type=pv.RotatedSpaceIntervention');
+  });
+
   it('refuses, naming the field, what it cannot reproduce exactly', () => {
     const rep = (r: Record<string, unknown>) => ({ ...SWAP, config: { representations: [{ ...SWAP.config.representations[0], ...r }] } });
     const cases: [Record<string, unknown>, Record<string, unknown>, 'pyvene' | 'nnsight', RegExp][] = [
       [SWAP, { steer: 'L0.block_output:1:token= a' }, 'pyvene', /^steer: give exactly one of "steer" .* and "experiment"/],
-      [{ ...SWAP, config: { mode: 'serial', representations: [SWAP.config.representations[0]] } }, {}, 'pyvene', /^experiment\.config\.mode: .*serial chain/],
+      [{ ...SWAP, sources: ['a', 'b'], unit_locations: { 'source_0->source_1': 1, 'source_1->base': 2 }, config: { mode: 'serial', representations: [
+        SWAP.config.representations[0], { ...SWAP.config.representations[0], intervention_type: 'AdditionIntervention', source_representation: [1] }] } },
+      {}, 'pyvene', /^experiment\.config\.representations\[1\]\.intervention_type: .*a serial chain reads a source at every hop/],
       [rep({ intervention_type: 'NoiseIntervention' }), {}, 'nnsight', /^experiment\.config\.representations\[0\]\.intervention_type: .*NoiseIntervention draws fresh noise on every pass/],
       [rep({ unit: 'h.pos', component: 'head_attention_value_output' }), {}, 'pyvene', /^experiment\.config\.representations\[0\]\.unit: .*token positions/],
       [rep({ intervention_type: 'RotatedSpaceIntervention', params: { rotation: [[1]] } }), { intervene_on: 'generated' }, 'pyvene', /^experiment\.config\.representations\[0\]\.intervention_type: .*pyvene applies it to all of a pass's positions jointly/],

@@ -8,7 +8,7 @@ import { validateExperiment, type ExperimentDoc, type Representation } from '../
 import { normalizeUnitLocations } from '../experiment/unit-locations.js';
 import { sourceGroups } from '../experiment/plan.js';
 import { COMPONENT_INFO, isComponent } from '../sites/components.js';
-import { input, py, pytorchModelFor } from './pyvene-config-script.js';
+import { input, py, pytorchModelFor, unitLocations } from './pyvene-config-script.js';
 import { PYVENE_LOAD, pyveneInterventions, type ExportOptions } from './pyvene.js';
 import { constantOf, NNSIGHT_LOAD, nnsightInterventions } from './nnsight.js';
 import { prelude } from './script-common.js';
@@ -27,6 +27,7 @@ export interface GenerationLocation { src: number[]; tgt: number[]; source: numb
 
 export function exportGenerateExperiment(g: GenerateDocument, target: Target, opts: ExportOptions = {}): string {
   const { doc, locations } = generationPlan(g, target);
+  const serial = doc.config.mode === 'serial';
   const model = opts.hfModel ?? pytorchModelFor(doc.model ?? 'gpt2');
   const head = { engine: target, model, patchbayModel: doc.model ?? null, doc: g };
   const lines = target === 'pyvene'
@@ -34,11 +35,14 @@ export function exportGenerateExperiment(g: GenerateDocument, target: Target, op
       `subspaces = ${py(doc.subspaces ?? null)}`,
       'prompt_ids = base["input_ids"][0].tolist()',
       `LOCS = ${py(locations)}  # per intervention: source and base positions on the prompt, the source it reads`,
+      `SERIAL = ${py(serial)}  # a chain source_0 -> … -> base: only its last hop follows the generation`,
+      ...(serial ? [`HOPS = ${unitLocations(Object.fromEntries(Object.entries(doc.unit_locations!).slice(0, -1)))}  # the chain's earlier hops`] : []),
       ...PLACES, ...PYVENE_PASS, '', ...DECODE, '', ...RESULT, '          "provenance": provenance(PYVENE_VERSION)}']
     : [...prelude(head, ['import nnsight', 'from nnsight import LanguageModel']), ...NNSIGHT_LOAD, ...inputs(doc, '["input_ids"]'),
       ...nnsightInterventions(doc), ...SETTINGS,
       'prompt_ids = base[0].tolist()',
       'LOCS = [{"src": s["src"], "tgt": s["tgt"], "source": s["source"]} for s in STEPS]  # the document\'s positions on the prompt',
+      `SERIAL = ${py(serial)}  # a chain source_0 -> … -> base: only its last hop follows the generation`,
       ...PLACES, ...NNSIGHT_PASS, '', ...DECODE, '', ...RESULT, '          "provenance": provenance(NNSIGHT_VERSION, args.remote)}'];
   return `${[...lines, 'write(result)'].join('\n')}\n`;
 }
@@ -51,20 +55,22 @@ function inputs(doc: ExperimentDoc, ids: string): string[] {
 }
 
 /** The run document the script builds (collects dropped: generation does not collect; constant sources on their
- *  representations; locations spelled out), and each intervention's prompt locations. CONFIG_UNSUPPORTED names
- *  what the export cannot reproduce exactly. */
+ *  representations; locations spelled out, serial hops as pyvene nests them), and each intervention's prompt
+ *  locations. CONFIG_UNSUPPORTED names what the export cannot reproduce exactly. */
 export function generationPlan(g: GenerateDocument, target: Target): { doc: ExperimentDoc; locations: GenerationLocation[] } {
   const experiment = g.experiment!;
   const v = validateExperiment({ ...experiment, ...(g.prompt !== undefined ? { base: g.prompt } : {}), ...(g.model ? { model: g.model } : {}) });
   if (!v.ok) throw new PatchbayError('EXPERIMENT_INVALID', v.errors[0]!.message, `experiment.${v.errors[0]!.path}`.replace(/\.$/, ''));
   const doc = v.value;
   const on = g.intervene_on;
-  if (doc.config.mode === 'serial') {
-    refuse('a serial chain (mode "serial"): its hops run in the source runs, which the generation export does not rebuild; use a parallel document', 'experiment.config.mode');
-  }
+  const serial = doc.config.mode === 'serial';
   if (Array.isArray(doc.base) && doc.base.length !== 1) refuse(`a base of ${doc.base.length} rows: generation runs one prompt`, 'experiment.base');
   const reps = doc.config.representations;
-  reps.forEach((r, i) => { if (r.intervention_type !== 'CollectIntervention') checkRepresentation(r, i, on, target); });
+  // A serial chain's earlier hops write into source runs, which generation leaves alone: only the last hop follows it.
+  reps.forEach((r, i) => {
+    if (r.intervention_type !== 'CollectIntervention') checkRepresentation(r, i, serial && i < reps.length - 1 ? 'prompt' : on, target);
+    else if (serial) refuse(`intervention ${i}: a CollectIntervention in a serial chain (Patchbay refuses it too)`, `experiment.config.representations[${i}].intervention_type`);
+  });
   const locs = normalizeUnitLocations(doc.unit_locations, reps.map((r) => r.unit as 'pos' | 'h' | 'h.pos'));
   const kept: number[] = [];
   const groups = sourceGroups(reps);
@@ -80,8 +86,9 @@ export function generationPlan(g: GenerateDocument, target: Target): { doc: Expe
     const tgt = one(locs.base[i], 'base')!;
     const constant = constantOf(doc, r, i);
     const reads = r.intervention_type !== 'ZeroIntervention' && !constant;
+    if (serial && !reads) refuse(`intervention ${i}: a serial chain reads a source at every hop (Patchbay refuses it too)`, `experiment.config.representations[${i}].intervention_type`);
     // As the engine plans a parallel document: a group key's source, else the n-th reader reads source n.
-    const source = !reads ? null : r.group_key != null ? groups.get(String(r.group_key))! : doc.sources.length === 1 ? 0 : readers++;
+    const source = !reads ? null : serial ? i : r.group_key != null ? groups.get(String(r.group_key))! : doc.sources.length === 1 ? 0 : readers++;
     locations.push({ src: one(locs.source[i], 'source') ?? tgt, tgt, source });
     kept.push(i);
   });
@@ -96,7 +103,9 @@ export function generationPlan(g: GenerateDocument, target: Target): { doc: Expe
     locations,
     doc: {
       ...doc, config: { ...doc.config, representations: written }, source_representations: null,
-      unit_locations: { 'sources->base': [positions('src'), positions('tgt')] },
+      unit_locations: serial
+        ? Object.fromEntries(locations.map((l, i) => [`source_${i}->${i === locations.length - 1 ? 'base' : `source_${i + 1}`}`, [[[l.src]], [[l.tgt]]]]))
+        : { 'sources->base': [positions('src'), positions('tgt')] },
       subspaces: doc.subspaces ? kept.map((i) => doc.subspaces![i] ?? null) : doc.subspaces,
     },
   };
@@ -127,7 +136,8 @@ function refuse(what: string, path: string): never {
 /** Python: the positions each pass writes (generate/step-feeds.ts), and a check of the document's prompt positions. */
 const PLACES = String.raw`
 P = len(prompt_ids)
-for i, loc in enumerate(LOCS):
+for i in range(len(LOCS) - 1 if SERIAL else 0, len(LOCS)):  # the interventions that write into the prompt
+    loc = LOCS[i]
     if max(loc["tgt"]) >= P:
         sys.exit(f"intervention {i}: position {max(loc['tgt'])} is past the prompt's {P} tokens")
 
@@ -151,7 +161,10 @@ def pass_locations(length):
 /** pyvene: one intervenable call per pass, each group given the source Patchbay's plan gives its interventions. */
 const PYVENE_PASS = String.raw`
 def call_sources():
-    """pyvene reads sources[group] for each intervention group (0.1.8: intervenable._intervention_group)."""
+    """pyvene reads sources[group] for each intervention group (0.1.8: intervenable._intervention_group); a serial
+    chain reads source i at hop i."""
+    if SERIAL:
+        return sources
     keys = list(intervenable.interventions.keys())
     out = [None] * len(intervenable._intervention_group)
     for group, members in intervenable._intervention_group.items():
@@ -168,7 +181,10 @@ def next_logits(seq, intervened):
     if not intervened:
         return model(**ids).logits[0, -1]
     locs = pass_locations(len(seq))
-    where = {"sources->base": ([[s] for s, _ in locs], [[t] for _, t in locs])}
+    if SERIAL:  # the earlier hops as the document gives them, the last one placed for this pass
+        where = {**HOPS, "source_%d->base" % (len(LOCS) - 1): ([[locs[-1][0]]], [[locs[-1][1]]])}
+    else:
+        where = {"sources->base": ([[s] for s, _ in locs], [[t] for _, t in locs])}
     _, out = intervenable(ids, CALL_SOURCES, unit_locations=where, subspaces=subspaces)
     return out.logits[0, -1]
 `.split('\n').slice(0, -1);
@@ -176,12 +192,19 @@ def next_logits(seq, intervened):
 /** nnsight: the sources' site values read once, then one traced pass per step with the steps placed for it. */
 const NNSIGHT_PASS = String.raw`
 with torch.no_grad():
-    values = [run(sources[s["source"]], [], (s["layer"], s["component"])) if s["source"] is not None else None for s in STEPS]
+    if SERIAL:  # source_0 -> source_1 -> ...: each hop patched into the next source run; the last hop reads the result
+        values, carried = [None] * len(STEPS), None
+        for i, step in enumerate(STEPS):
+            carried = run(sources[i], [(STEPS[i - 1], carried)] if i > 0 else [], (step["layer"], step["component"]))
+        values[-1] = carried
+    else:
+        values = [run(sources[s["source"]], [], (s["layer"], s["component"])) if s["source"] is not None else None for s in STEPS]
 
 def next_logits(seq, intervened):
     ids = torch.tensor([seq], device=base.device)
     if not intervened:
         return run(ids, [])[0]
     placed = [dict(step, src=src, tgt=tgt) for step, (src, tgt) in zip(STEPS, pass_locations(len(seq)))]
-    return run(ids, list(zip(placed, values)))[0]
+    patches = list(zip(placed, values))
+    return run(ids, patches[-1:] if SERIAL else patches)[0]
 `.split('\n').slice(0, -1);

@@ -244,6 +244,9 @@ export const CASES: Case[] = [
   experimentGenerateCase('generation, experiment: RotatedSpace (32 of 128 dims, L2, pos 6) on the prompt only, prompt', 'pythia-facts', ['pyvene', 'nnsight'],
     EIFFEL, { sources: [PALACE], unit_locations: { 'sources->base': 6 }, config: { representations: [{ layer: 2, component: 'block_output',
       intervention_type: 'RotatedSpaceIntervention', params: { rotation: orthogonal(128, 7), interchange_dim: 32 } }] } }, 'prompt'),
+  experimentGenerateCase('generation, experiment: serial chain (source_0 → source_1 at L1 pos 2, source_1 → base at L3 pos 8), both', 'gpt2-facts', ['pyvene', 'nnsight'],
+    EIFFEL, { sources: [COLOSSEUM, PALACE], config: { mode: 'serial', representations: [vanilla(1), vanilla(3)] },
+      unit_locations: { 'source_0->source_1': [[[[2]]], [[[2]]]], 'source_1->base': [[[[8]]], [[[8]]]] } }, 'both'),
   trainedCase(),
   trainedPairsCase(),
 ];
