@@ -25,7 +25,7 @@ describe('exportScript', () => {
     expect(s).toContain('"provenance": provenance(PYVENE_VERSION)');
     expect(s).toMatch(/if args\.remote:\n\s+sys\.exit\("pyvene runs the model on this machine/);
     // The result carries its document (the workbench's import then restores the whole experiment).
-    expect(s).toMatch(/if EXPERIMENT\.get\("kind"\) in \(None, "sweep"\):\n\s+result\.setdefault\("experiment", EXPERIMENT\)/);
+    expect(s).toMatch(/if EXPERIMENT\.get\("kind"\) in \(None, "sweep", "generate"\):\n\s+result\.setdefault\("experiment", EXPERIMENT\)/);
   });
 
   it('nnsight run: NDIF behind --remote with the key from the environment; the steps as data', () => {
