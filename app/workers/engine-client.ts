@@ -1,4 +1,4 @@
-// The UI's handle on the engine worker: starts it lazily, passes progress callbacks as Comlink proxies, gives every
+// The UI's handle on the engine worker: starts it on first use (or at once: start()), passes progress callbacks as Comlink proxies, gives every
 // long call a request id so it can be cancelled, and turns a crashed worker into an ordinary error result.
 import * as Comlink from 'comlink';
 import type { EngineService } from './engine-service';
@@ -106,6 +106,8 @@ async function safe<T>(fn: (r: Remote) => Promise<Result<T>>): Promise<Result<T>
 }
 
 export const engineClient = {
+  /** Starts the worker and onnxruntime in it now, ahead of the first model (main.tsx). */
+  start: (): void => { void engine().startRuntime().catch(() => undefined); },
   runtime: (): Promise<Result<RuntimeFacts>> => safe(async (r) => ({ ok: true, value: await r.runtime() })),
 
   open(req: OpenRequest, onProgress: (p: OpenProgress) => void): Pending<ModelSummary> {

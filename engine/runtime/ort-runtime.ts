@@ -37,6 +37,9 @@ const NATIVE_PACKAGE = 'onnxruntime-node';
 let configured: RuntimeSettings | undefined;
 let nativeApi: Promise<OrtApi> | undefined;
 let wasmOnlyApi: Promise<OrtApi> | undefined;
+/** Each build's first session creation: onnxruntime-web initializes its wasm there and throws ("multiple calls to
+ *  'initializeWebAssembly()'") when a second session is created meanwhile, so later ones wait for it. */
+const initialized = new Map<OrtApi, Promise<unknown>>();
 /** Every run of every session goes through one queue: onnxruntime-web's WebGPU backend fails ("Session already
  *  started") when two sessions run at once, and the CPU runs on one thread pool anyway. */
 const queue = new RunQueue();
@@ -123,12 +126,17 @@ export class Session {
     const ort = await api(kind, provider);
     const threads = kind === 'native' ? { intraOpNumThreads: settings.numThreads, interOpNumThreads: 1, executionMode: 'sequential' as const } : {};
     try {
-      const inner = await ort.InferenceSession.create(model.graphBytes, {
+      const first = initialized.get(ort);
+      if (first) await first.catch(() => undefined);
+      const creating = ort.InferenceSession.create(model.graphBytes, {
         executionProviders: [kind === 'native' ? 'cpu' : provider],
         externalData: model.externalData,
         graphOptimizationLevel: 'all',
         ...threads,
       });
+      // A failed first creation (a bad graph) still initialized the runtime, or left it for the next one to retry.
+      if (!first) initialized.set(ort, creating);
+      const inner = await creating;
       return new Session(inner, ort, provider, kind);
     } catch (e) {
       const where = kind === 'native' ? 'native CPU' : provider;
