@@ -6,6 +6,7 @@ import { isRecurrent, loadAnyModel, recurrentSession, type RecurrentModel } from
 import { httpAccess } from '../../engine/io/http-access';
 import { memoryAccess, type FileAccess } from '../../engine/io/file-access';
 import { configureRuntime, runtimeSettings, webgpuAvailable } from '../../engine/runtime/ort-runtime';
+import { startRuntime } from '../../engine/runtime/start-runtime';
 import { forward } from '../../engine/run/forward';
 import { PatchbayError } from '../../engine/errors';
 import type { ModelVariant } from '../../engine/model/model-ref';
@@ -16,6 +17,7 @@ import type {
 } from './protocol';
 import { graphCache } from '../../engine/compile/graph-cache';
 import { compileStages } from '../../engine/compile/staged-graphs';
+import { warmUpTrace } from '../../engine/experiments/trace/warm-up';
 
 type Progress<T> = (p: T) => void;
 
@@ -73,7 +75,7 @@ export class EngineService {
   private readonly controllers = new Map<string, AbortController>();
   private webgpu: boolean | undefined;
   /** The background compilation of the open model's trace stages, if one runs (see warmStages). */
-  private warming: { stop: AbortController; done: Promise<void> } | undefined;
+  private warming: { stop: AbortController; runs: AbortController; done: Promise<void> } | undefined;
 
   private signal(id: string): AbortSignal {
     this.controllers.get(id)?.abort();
@@ -112,11 +114,17 @@ export class EngineService {
     configureRuntime({ provider: wanted, numThreads: facts.threads, wasmPaths: `${base}ort/` });
   }
 
+  /** Starts onnxruntime for the chosen provider without waiting for it (the page calls this as it starts). */
+  async startRuntime(): Promise<void> {
+    await this.ensureConfigured().then(() => void startRuntime(), () => undefined);
+  }
+
   open(id: string, req: OpenRequest, onProgress: Progress<OpenProgress>): Promise<Result<ModelSummary>> {
     const signal = this.signal(id);
     return guard(async () => {
       try {
         await this.ensureConfigured();
+        void startRuntime(); // loads onnxruntime while the model downloads
         const { access, modelFile, variant } = this.access(req);
         const report = throttle(onProgress);
         const files = await fetchModelFiles(access, req.kind === 'bundled' ? req.id : req.name, { modelFile, variant, onProgress: report, signal, maxBytes: BROWSER_MAX_MODEL_BYTES });
@@ -151,15 +159,20 @@ export class EngineService {
     }
   }
 
-  /** Compiles a small transformer's trace stages in the background, outside the operation lock: a trace started
-   *  meanwhile takes the stages being compiled from the graph cache (nothing is compiled twice) and waits only for
-   *  the rest; anything else stops it after the current stage (stopWarming). Not part of opening: the model is
-   *  usable at once. A graph that cannot be cut is traced whole, compiled when traced. */
+  /** Compiles a small transformer's trace stages in the background, outside the operation lock, then runs a small
+   *  trace whose result is dropped (warmUpTrace: the runtime's kernels get optimized before the user's first trace).
+   *  A trace started meanwhile takes the stages being compiled from the graph cache (nothing is compiled twice) and
+   *  stops the warm-up runs; anything else stops it all after the current stage (stopWarming). Not part of opening:
+   *  the model is usable at once. A graph that cannot be cut is traced whole, compiled when traced. */
   private warmStages(m: LoadedModel | RecurrentModel): void {
     if (isRecurrent(m) || m.info.bytes > WARM_STAGES_BYTES) return;
     const stop = new AbortController();
-    const done = compileStages(m, { signal: stop.signal }).then((staged) => staged.release(), () => undefined);
-    this.warming = { stop, done };
+    const runs = new AbortController();
+    const done = (async () => {
+      (await compileStages(m, { signal: stop.signal })).release();
+      await warmUpTrace(m, AbortSignal.any([stop.signal, runs.signal]));
+    })().catch(() => undefined);
+    this.warming = { stop, runs, done };
   }
 
   private async stopWarming(): Promise<void> {
@@ -269,8 +282,10 @@ export class EngineService {
         const fn = runOps[op] as (m: LoadedModel | RecurrentModel, input: unknown, io: { onProgress: Progress<unknown>; signal: AbortSignal }) => Promise<never>;
         const model = op === 'gru' ? this.needRecurrent() : this.need();
         return await this.sessions.run(async () => {
-          // A trace shares the stages being warmed; other experiments compile graphs of their own: stop warming first.
-          if (op !== 'trace') await this.stopWarming();
+          // A trace shares the stages being compiled, but not the CPU with the warm-up runs; other experiments compile
+          // graphs of their own: stop warming first.
+          if (op === 'trace') this.warming?.runs.abort();
+          else await this.stopWarming();
           return fn(model, input, { onProgress, signal });
         });
       } finally {
