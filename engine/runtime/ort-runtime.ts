@@ -37,6 +37,19 @@ const NATIVE_PACKAGE = 'onnxruntime-node';
 let configured: RuntimeSettings | undefined;
 let nativeApi: Promise<OrtApi> | undefined;
 let wasmOnlyApi: Promise<OrtApi> | undefined;
+/** Up to this size (graph + weights), onnxruntime-web's wasm sessions skip graph optimization: for the bundled
+ *  models its optimizer (running as cold wasm on a first visit) cost more than it saved: starting the runtime and
+ *  creating the 9 trace stages took 2.35 s of CPU with it and 1.8 s without, the whole graph 0.84 s against 0.25 s,
+ *  and a trace ran no slower (1.06–1.14 s against 0.94–1.08 s; docs/benchmarks.md). Larger models run long enough
+ *  for the fused kernels to pay. WebGPU keeps the optimizer (its layout passes). */
+const UNOPTIMIZED_MAX_BYTES = 64 * 2 ** 20;
+
+function optimizationLevel(kind: RuntimeKind, provider: ExecutionProvider, model: RuntimeModel): 'disabled' | 'all' {
+  if (kind !== 'web' || provider !== 'wasm') return 'all';
+  const bytes = model.externalData.reduce((sum, f) => sum + f.data.byteLength, model.graphBytes.byteLength);
+  return bytes <= UNOPTIMIZED_MAX_BYTES ? 'disabled' : 'all';
+}
+
 /** Each build's first session creation: onnxruntime-web initializes its wasm there and throws ("multiple calls to
  *  'initializeWebAssembly()'") when a second session is created meanwhile, so later ones wait for it. */
 const initialized = new Map<OrtApi, Promise<unknown>>();
@@ -131,7 +144,7 @@ export class Session {
       const creating = ort.InferenceSession.create(model.graphBytes, {
         executionProviders: [kind === 'native' ? 'cpu' : provider],
         externalData: model.externalData,
-        graphOptimizationLevel: 'all',
+        graphOptimizationLevel: optimizationLevel(kind, provider, model),
         ...threads,
       });
       // A failed first creation (a bad graph) still initialized the runtime, or left it for the next one to retry.
