@@ -153,7 +153,8 @@ describe('graphs that are not plain exports', () => {
     const dropped = memoryAccess(new Map([['model.onnx', bytes]]));
     await expect(fetchModelFiles(dropped, 'x', { modelFile: 'model.onnx', maxBytes: 100_000 })).rejects.toMatchObject({ code: 'MODEL_TOO_LARGE' });
     let served = 0;
-    const server = createServer((_req, res) => {
+    const server = createServer((req, res) => {
+      if (!req.url?.endsWith('/model.onnx')) { res.writeHead(404).end(); return; } // the JSON files, asked for meanwhile
       res.writeHead(200, { 'content-length': bytes.length });
       served += 1;
       res.end(Buffer.from(bytes));

@@ -28,6 +28,18 @@ export async function fetchModelFiles(files: FileAccess, name: string, opts: Fet
   const access: FileAccess = { describe: files.describe, read: async (p, o) => guard.count(p, await files.read(p, o)) };
   const io = { onProgress: (p: LoadProgress) => { guard.see(p); opts.onProgress?.(p); }, signal: opts.signal };
   const candidates = opts.modelFile ? [opts.modelFile] : modelFileCandidates(opts.variant);
+  // config.json sits at the repo root; for a loose .onnx file it may sit beside the file or one folder up.
+  const jsonFiles = (dir: string) => Promise.all(['config.json', 'tokenizer.json', 'tokenizer_config.json'].map(async (file) => {
+    for (const p of dir && !dir.startsWith('onnx/') ? [`${dir}${file}`, file] : [file]) {
+      const bytes = await access.read(p, io);
+      if (bytes) return parseJson(bytes, `${access.describe}/${p}`);
+    }
+    return undefined;
+  }));
+  // Graphs at the root or in onnx/ (every bundled and hub layout) read those at the root: asked for while the graph
+  // downloads, not after it (three round trips fewer).
+  const rootJson = candidates.every((c) => jsonDir(c) === '') ? jsonFiles('') : undefined;
+  rootJson?.catch(() => undefined); // awaited below; a failure must not surface before the graph's own
   let modelPath: string | undefined;
   let model: Uint8Array | undefined;
   for (const c of candidates) {
@@ -38,17 +50,7 @@ export async function fetchModelFiles(files: FileAccess, name: string, opts: Fet
     throw new PatchbayError('MODEL_NOT_FOUND', `no ONNX graph in ${access.describe}: tried ${candidates.join(', ')}`);
   }
   const dir = modelPath.includes('/') ? modelPath.slice(0, modelPath.lastIndexOf('/') + 1) : '';
-  // config.json sits at the repo root; for a loose .onnx file it may sit beside the file or one folder up.
-  const json = async (file: string) => {
-    for (const p of dir && !dir.startsWith('onnx/') ? [`${dir}${file}`, file] : [file]) {
-      const bytes = await access.read(p, io);
-      if (bytes) return parseJson(bytes, `${access.describe}/${p}`);
-    }
-    return undefined;
-  };
-  const config = (await json('config.json')) as Record<string, unknown> | undefined;
-  const tokenizer = await json('tokenizer.json');
-  const tokenizerConfig = await json('tokenizer_config.json');
+  const [config, tokenizer, tokenizerConfig] = await (rootJson ?? jsonFiles(dir)) as [Record<string, unknown> | undefined, unknown, unknown];
   const externalFiles = new Map<string, Uint8Array>();
   for (const location of externalLocations(model)) {
     const bytes = await access.read(`${dir}${location}`, io);
@@ -56,6 +58,12 @@ export async function fetchModelFiles(files: FileAccess, name: string, opts: Fet
     externalFiles.set(location, bytes);
   }
   return { name, model, config, tokenizer, tokenizerConfig, externalFiles };
+}
+
+/** Where the JSON files of a graph at this path are looked for first ('' = only the root). */
+function jsonDir(modelPath: string): string {
+  const dir = modelPath.includes('/') ? modelPath.slice(0, modelPath.lastIndexOf('/') + 1) : '';
+  return dir.startsWith('onnx/') ? '' : dir;
 }
 
 function externalLocations(model: Uint8Array): string[] {
