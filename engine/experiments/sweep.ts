@@ -6,17 +6,9 @@ import { runExperiment } from '../experiment/run-experiment.js';
 import { validateExperiment } from '../experiment/experiment-schema.js';
 import { PatchbayError, throwIfAborted } from '../errors.js';
 import { softmax } from '../experiment/top-k.js';
+import { SWEEP_METRICS, type SweepMetric, type SweepOptions } from './sweep-document.js';
 
-export type SweepMetric = 'prob' | 'logit_diff';
-
-export interface SweepOptions {
-  base: string;
-  source: string;
-  component: string;
-  metric: SweepMetric;
-  /** The token whose probability is scored; default: the source's clean top-1. */
-  answer?: string | null;
-}
+export { parseSweepDocument, SWEEP_METRICS, type SweepDocument, type SweepMetric, type SweepOptions } from './sweep-document.js';
 
 export interface SweepProgress { done: number; total: number }
 
@@ -36,8 +28,6 @@ export interface SweepResult {
 }
 
 export interface SweepIo { onProgress?: (p: SweepProgress) => void; signal?: AbortSignal }
-
-export const SWEEP_METRICS: readonly SweepMetric[] = ['prob', 'logit_diff'];
 
 export async function patchingSweep(model: LoadedModel, opts: SweepOptions, io: SweepIo = {}): Promise<SweepResult> {
   const tok = model.tokenizer;
@@ -109,26 +99,6 @@ export function sweepToJson(r: SweepResult): Record<string, unknown> {
     tokens: r.tokens, layers: r.layers, component: r.component, metric: r.metric,
     answer: r.answer, base_answer: r.baseAnswer, low_score: r.low, high_score: r.high, values: r.values,
   };
-}
-
-/** A sweep as a document (`patchbay sweep SWEEP.json`, `patchbay export`): {"kind": "sweep", "model", "base",
- *  "source", "component" (default block_output), "metric" (default prob), "answer" (optional)}. */
-export interface SweepDocument extends SweepOptions { kind: 'sweep'; model?: string }
-
-export function parseSweepDocument(raw: unknown): SweepDocument {
-  const o = (raw && typeof raw === 'object' && !Array.isArray(raw) ? raw : null) as Record<string, unknown> | null;
-  if (!o || o.kind !== 'sweep') throw new PatchbayError('EXPERIMENT_INVALID', 'a sweep document is an object with "kind": "sweep"', 'kind');
-  const text = (key: string, fallback?: string): string => {
-    const v = o[key] ?? fallback;
-    if (typeof v !== 'string') throw new PatchbayError('EXPERIMENT_INVALID', `"${key}" must be a string`, key);
-    return v;
-  };
-  const metric = text('metric', 'prob') as SweepMetric;
-  if (!SWEEP_METRICS.includes(metric)) throw new PatchbayError('EXPERIMENT_INVALID', `metric must be prob or logit_diff; got "${metric}"`, 'metric');
-  const doc: SweepDocument = { kind: 'sweep', base: text('base'), source: text('source'), component: text('component', 'block_output'), metric };
-  if (o.model != null) doc.model = text('model');
-  if (o.answer != null) doc.answer = text('answer');
-  return doc;
 }
 
 function argmax(v: number[]): number {

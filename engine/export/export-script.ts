@@ -1,7 +1,7 @@
 // Chooses the exporter for a document (run, sweep, trace, generate or trained) and a target engine (pyvene or nnsight). Stage: results (export).
 import { PatchbayError } from '../errors.js';
 import { validateExperiment } from '../experiment/experiment-schema.js';
-import { parseSweepDocument } from '../experiments/sweep.js';
+import { parseSweepDocument } from '../experiments/sweep-document.js';
 import { exportPyveneRun, exportPyveneSweep, type ExportOptions } from './pyvene.js';
 import { exportNnsightRun, exportNnsightSweep, exportNnsightTrained } from './nnsight.js';
 import { parseTraceDocument } from './trace-document.js';

@@ -3,7 +3,7 @@
 // or sweep grid) with provenance. Stage: results (export). Python runs it; Patchbay never does.
 import { PatchbayError } from '../errors.js';
 import type { ExperimentDoc } from '../experiment/experiment-schema.js';
-import type { SweepDocument } from '../experiments/sweep.js';
+import type { SweepDocument } from '../experiments/sweep-document.js';
 import { normalizeUnitLocations } from '../experiment/unit-locations.js';
 import { siteId } from '../sites/site-id.js';
 import type { Component } from '../sites/components.js';
