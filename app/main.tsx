@@ -1,6 +1,7 @@
 // The app's entry: mounts the React shell, reads the bundled model catalog and starts syncing the URL fragment with
 // the experiment (which may open a shared link's model).
 import './csp-setup';
+import './start-engine';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
@@ -8,13 +9,10 @@ import { ErrorBoundary } from './components/common/ErrorBoundary';
 import { useStore } from './state/store';
 import { startUrlSync } from './state/url-sync';
 import { openDefaultModel } from './state/first-visit';
-import { engineClient } from './workers/engine-client';
 import './styles/base.css';
 import './styles/components.css';
 import './styles/screens.css';
 
-// The engine worker and onnxruntime start loading now, beside the page's own start and the catalog.
-engineClient.start();
 const root = createRoot(document.getElementById('root')!);
 root.render(<StrictMode><ErrorBoundary where="Patchbay"><App /></ErrorBoundary></StrictMode>);
 
