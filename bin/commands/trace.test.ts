@@ -59,6 +59,23 @@ describe('patchbay trace', () => {
     expect((await patchbay(['trace', doc])).stderr).toMatch(/^patchbay: TRACE_INVALID: .*window/);
   });
 
+  it('runs a trace document corrupted by token replacement (replace_ids) as --replace-ids does', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'patchbay-trace-replace-'));
+    const byFlags = await patchbay(['trace', '--model', FIXTURE, '--input-ids', '5,17,300,42,9', '--subject-range', '1:3', '--replace-ids', '5,17,301,43,9', '--kinds', 'resid', '--window', '2']);
+    expect(byFlags.stderr).toBe('');
+    const doc = join(dir, 'trace.json');
+    writeFileSync(doc, JSON.stringify({ kind: 'trace', model: FIXTURE, input_ids: [5, 17, 300, 42, 9], subject_range: [1, 3], replace_ids: [5, 17, 301, 43, 9], kinds: ['resid'], window: 2 }));
+    const byDoc = await patchbay(['trace', doc]);
+    expect(byDoc.stderr).toBe('');
+    const a = JSON.parse(byFlags.stdout);
+    const b = JSON.parse(byDoc.stdout);
+    expect(b.noise).toMatchObject({ kind: 'replace', replace_ids: [5, 17, 301, 43, 9], shape: [1, 0, expect.any(Number)] });
+    expect(b.samples).toBe(1);
+    expect(b.scores).toEqual(a.scores);
+    // tokens before the first differing one (2, inside the subject [1, 3)) are not corrupted: they score low exactly
+    expect(b.scores.resid[1].every((v: number) => v === b.low_score)).toBe(true);
+  });
+
   it('traces input ids with a subject range on a model without a tokenizer', async () => {
     const r = await patchbay(['trace', '--model', FIXTURE, '--input-ids', '5,17,300,42,9', '--subject-range', '1:3', '--samples', '2', '--kinds', 'mlp']);
     expect(r.code).toBe(0);

@@ -161,6 +161,48 @@ describe('exportScript', () => {
     });
   });
 
+  it('trace by token replacement: one corrupted run of the replacement prompt, no noise, in both engines', () => {
+    const doc = { ...TRACE, replace_with: 'The Great Pyramid is in' };
+    for (const target of ['pyvene', 'nnsight'] as const) {
+      const s = exportScript(doc, target);
+      expect(pythonShapeProblems(s)).toEqual([]);
+      expect(s).toContain('\\"replace_with\\":\\"The Great Pyramid is in\\"'); // the document, carried as JSON
+      expect(s).toContain('rep = tokenizer(T["replace_with"])["input_ids"]');
+      expect(s).toContain('if len(rep) != S:');
+      expect(s).toContain('FIRST = next((i for i in range(S) if ids[i] != CORRUPT[i]), S)');
+      expect(s).toContain('"kind": "replace", "spec": None, "scale": None, "embedding_std": None, "std_subjects": None, "seed": None,');
+      expect(s).toContain('"generator": None, "shape": [1, 0, D_MODEL], "replace_ids": CORRUPT}');
+      expect(s).toContain('cell_score(kind, t, layer) if t >= FIRST else low');
+      expect(s).not.toContain('class PatchbayRng:');
+      expect(s).not.toContain('--noise-file');
+    }
+    const pv = exportScript(doc, 'pyvene');
+    expect(pv).toContain('corrupt_in = {"input_ids": torch.tensor([CORRUPT] * R, device=device)}');
+    expect(pv).toContain('NOISE_REPS, NOISE_LOCS = ([noise_rep], [(None, subject_units)]) if NOISED else ([], [])');
+    expect(pv).toContain('_, out = intervenable(corrupt_in, sources, unit_locations=');
+    const nn = exportScript({ ...TRACE, replace_ids: [1, 2, 3] }, 'nnsight');
+    expect(nn).toContain('rep = [int(i) for i in T["replace_ids"]]');
+    expect(nn).toContain('batch = torch.tensor([ids] + [CORRUPT] * R)');
+    expect(nn).toContain('        if NOISED:\n            EMBED.output[1:, subject[0]:subject[1]] += noise');
+    // a noise trace keeps its noise: the generator, the --noise-file argument, the subject's first token as FIRST
+    const noised = exportScript(TRACE, 'nnsight');
+    expect(noised).toContain('CORRUPT, FIRST, NOISED = ids, subject[0], True');
+    expect(noised).toContain('ap.add_argument("--noise-file"');
+    expect(noised).not.toContain('def replacement_ids():');
+  });
+
+  it('trace documents with token replacement: exclusive with explicit noise, mapped to replaceWith / replaceIds', () => {
+    expect(() => parseTraceDocument({ ...TRACE, replace_with: 'a', replace_ids: [1] })).toThrow(/^replace_ids: give "replace_with" or "replace_ids", not both/);
+    expect(() => parseTraceDocument({ ...TRACE, replace_with: 'a', noise_values: [[[0]]] })).toThrow(/^replace_with: token replacement \("replace_with"\) and explicit noise \("noise_values"\) exclude each other/);
+    expect(() => parseTraceDocument({ ...TRACE, replace_ids: [1], noise_file: 'n.json' })).toThrow(/^replace_ids: .*\("noise_file"\) exclude each other/);
+    expect(() => parseTraceDocument({ ...TRACE, replace_ids: [1, -2] })).toThrow(/^replace_ids\[1\]: /);
+    expect(() => parseTraceDocument({ ...TRACE, replace_with: '' })).toThrow(/^replace_with: /);
+    expect(traceDocumentOptions(parseTraceDocument({ ...TRACE, replace_with: 'The Great Pyramid is in' }))).toMatchObject({ replaceWith: 'The Great Pyramid is in' });
+    const byIds = traceDocumentOptions(parseTraceDocument({ ...TRACE, replace_ids: [4, 5] }));
+    expect(byIds.replaceIds).toEqual([4, 5]);
+    expect(byIds.replaceWith).toBeUndefined();
+  });
+
   it('generation with steering: greedy in both engines, the steering spec as data, the generate --json format', () => {
     const pv = exportScript(GENERATE, 'pyvene');
     expect(pv).toContain('STEER = {"layers": "*", "component": "mlp_output", "coefficient": 2, "source": {"kind": "token", "text": " happy"}}');

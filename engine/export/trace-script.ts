@@ -1,7 +1,8 @@
 // `patchbay export` for a causal trace document: a pyvene or nnsight script that traces as `patchbay trace` does
-// (ROME's method: noise on the subject's token embeddings, each (kind, token, layer) restored to its clean value,
-// mlp/attn over the window) and writes the same trace JSON with provenance. Noise: explicit values (--noise-file,
-// or the document's noise_values) or Patchbay's own seeded generator, ported, so one seed gives the same samples.
+// (ROME's method: noise on the subject's token embeddings, or token replacement, each (kind, token, layer) restored to
+// its clean value, mlp/attn over the window) and writes the same trace JSON with provenance. Noise: explicit values
+// (--noise-file, or the document's noise_values) or Patchbay's own seeded generator, ported, so one seed gives the same
+// samples. Token replacement: one corrupted run of the replacement prompt, no noise.
 import type { TraceDocument } from './trace-document.js';
 import { NNSIGHT_LOAD } from './nnsight.js';
 import { pytorchModelFor } from './pyvene-config-script.js';
@@ -10,32 +11,9 @@ import { prelude } from './script-common.js';
 
 const ARGS = ['ap.add_argument("--noise-file", default=None, help="explicit noise [samples][subject tokens][d_model] (patchbay trace --save-noise)")'];
 
-/** The trace's setup in Python, shared by both engines: inputs, subject, noise, answer, the result. Needs
- *  `subject_embeddings(id_lists)` and `N_LAYERS` from the engine part. */
+/** The trace's setup in Python, shared by both engines: inputs, subject, answer, the result. Needs `N_LAYERS` from
+ *  the engine part, and the corruption's FIRST, NOISE and NOISE_REPORT (NOISE_SETUP or REPLACE_SETUP). */
 const SETUP = String.raw`
-M32 = 0xFFFFFFFF
-
-class PatchbayRng:
-    """Patchbay's noise generator (engine/util/random.ts): mulberry32 uniforms, Box-Muller normals."""
-    def __init__(self, seed):
-        self.state, self.spare = seed & M32, None
-
-    def uniform(self):
-        self.state = (self.state + 0x6D2B79F5) & M32
-        t = self.state
-        t = ((t ^ (t >> 15)) * (t | 1)) & M32
-        t ^= (t + (((t ^ (t >> 7)) * (t | 61)) & M32)) & M32
-        return ((t ^ (t >> 14)) & M32) / 4294967296
-
-    def gaussian(self):
-        if self.spare is not None:
-            s, self.spare = self.spare, None
-            return s
-        u, v = 1 - self.uniform(), self.uniform()
-        r = math.sqrt(-2 * math.log(u))
-        self.spare = r * math.sin(2 * math.pi * v)
-        return r * math.cos(2 * math.pi * v)
-
 def find_token_range(tokens, text):
     """ROME's find_token_range: the tokens covering the first occurrence of text in the decoded prompt."""
     whole = "".join(tokens)
@@ -61,6 +39,58 @@ tokens = token_texts(ids)
 S = len(ids)
 subject = list(T["subject_range"]) if "subject_range" in T else find_token_range(tokens, T["subject"])
 KINDS, WINDOW, SEED = T.get("kinds", ["resid", "mlp", "attn"]), T.get("window", 10), T.get("seed", 1)
+
+def answer_id(clean_probs):
+    if T.get("answer_id") is not None:
+        return int(T["answer_id"])
+    if T.get("answer") is not None:
+        a = tokenizer(T["answer"])["input_ids"]
+        if len(a) != 1:
+            sys.exit(f"answer {T['answer']!r} is {len(a)} tokens; it must be exactly one (e.g. \" Paris\"), or give answer_id")
+        return a[0]
+    return int(torch.argmax(clean_probs))
+
+def trace_grid(cell_score, low):
+    """scores[kind][token][layer]; a token before FIRST (the first corrupted token) is the same in the clean and the
+    corrupted run (causal attention), so restoring it changes nothing: it scores low, without a run."""
+    return {kind: [[cell_score(kind, t, layer) if t >= FIRST else low for layer in range(N_LAYERS)] for t in range(S)]
+            for kind in KINDS}
+
+def trace_result(scores, low, high, answer, engine_version, remote=False):
+    finite = lambda v: v if math.isfinite(v) else None
+    return {"model": args.model, "tokens": tokens, "input_ids": ids, "subject_range": subject,
+            "answer": {"id": answer, "text": tokenizer.decode([answer])}, "low_score": low, "high_score": high,
+            "scores": {k: [[finite(v) for v in row] for row in g] for k, g in scores.items()}, "noise": NOISE_REPORT,
+            "kinds": KINDS, "window": WINDOW, "samples": int(NOISE.shape[0]), "provenance": provenance(engine_version, remote)}
+`.trim().split('\n');
+
+/** Noise on the subject's token embeddings (ROME's corruption): CORRUPT is the prompt itself, FIRST the subject's
+ *  first token; `noise_values()` needs `subject_embeddings(id_lists)` and `D_MODEL` from the engine part. */
+const NOISE_SETUP = String.raw`
+M32 = 0xFFFFFFFF
+
+class PatchbayRng:
+    """Patchbay's noise generator (engine/util/random.ts): mulberry32 uniforms, Box-Muller normals."""
+    def __init__(self, seed):
+        self.state, self.spare = seed & M32, None
+
+    def uniform(self):
+        self.state = (self.state + 0x6D2B79F5) & M32
+        t = self.state
+        t = ((t ^ (t >> 15)) * (t | 1)) & M32
+        t ^= (t + (((t ^ (t >> 7)) * (t | 61)) & M32)) & M32
+        return ((t ^ (t >> 14)) & M32) / 4294967296
+
+    def gaussian(self):
+        if self.spare is not None:
+            s, self.spare = self.spare, None
+            return s
+        u, v = 1 - self.uniform(), self.uniform()
+        r = math.sqrt(-2 * math.log(u))
+        self.spare = r * math.sin(2 * math.pi * v)
+        return r * math.cos(2 * math.pi * v)
+
+CORRUPT, FIRST, NOISED = ids, subject[0], True
 
 def noise_values():
     """[samples, subject tokens, d_model]: explicit (--noise-file, or the document's noise_values), else generated."""
@@ -95,28 +125,33 @@ def noise_values():
                  "std_subjects": std_subjects if std is not None else None, "seed": SEED,
                  "generator": "Patchbay's mulberry32 uniforms + Box-Muller normals, ported to Python, row-major [sample][token][feature]",
                  "shape": list(arr.shape)}
+`.trim().split('\n');
 
-def answer_id(clean_probs):
-    if T.get("answer_id") is not None:
-        return int(T["answer_id"])
-    if T.get("answer") is not None:
-        a = tokenizer(T["answer"])["input_ids"]
-        if len(a) != 1:
-            sys.exit(f"answer {T['answer']!r} is {len(a)} tokens; it must be exactly one (e.g. \" Paris\"), or give answer_id")
-        return a[0]
-    return int(torch.argmax(clean_probs))
+/** Symmetric token replacement (causalTrace's replaceWith / replaceIds): the corrupted run reads the replacement
+ *  prompt, one row, no noise; FIRST is the first token where it differs from the prompt (the noise report as
+ *  Patchbay writes it for a replacement trace). */
+const REPLACE_SETUP = String.raw`
+def replacement_ids():
+    """The replacement prompt's token ids; it must have the prompt's token length."""
+    if "replace_ids" in T:
+        rep = [int(i) for i in T["replace_ids"]]
+    else:
+        rep = tokenizer(T["replace_with"])["input_ids"]
+    if len(rep) != S:
+        what = f"{T['replace_with']!r}" if "replace_with" in T else "replace_ids"
+        sys.exit(f"the replacement prompt {what} has {len(rep)} tokens with this model's tokenizer; the prompt has {S}: "
+                 "choose a replacement of the same token length (e.g. a subject of as many tokens)")
+    return rep
 
-def trace_grid(cell_score, low):
-    """scores[kind][token][layer]; a token before the subject is not touched by the noise, so restoring it is low."""
-    return {kind: [[cell_score(kind, t, layer) if t >= subject[0] else low for layer in range(N_LAYERS)] for t in range(S)]
-            for kind in KINDS}
+CORRUPT = replacement_ids()
+FIRST = next((i for i in range(S) if ids[i] != CORRUPT[i]), S)
+NOISED = False
 
-def trace_result(scores, low, high, answer, engine_version, remote=False):
-    finite = lambda v: v if math.isfinite(v) else None
-    return {"model": args.model, "tokens": tokens, "input_ids": ids, "subject_range": subject,
-            "answer": {"id": answer, "text": tokenizer.decode([answer])}, "low_score": low, "high_score": high,
-            "scores": {k: [[finite(v) for v in row] for row in g] for k, g in scores.items()}, "noise": NOISE_REPORT,
-            "kinds": KINDS, "window": WINDOW, "samples": int(NOISE.shape[0]), "provenance": provenance(engine_version, remote)}
+def noise_values():
+    """No noise: one corrupted row, the replacement prompt's run."""
+    return np.zeros((1, 0, D_MODEL), dtype=np.float32), {
+        "kind": "replace", "spec": None, "scale": None, "embedding_std": None, "std_subjects": None, "seed": None,
+        "generator": None, "shape": [1, 0, D_MODEL], "replace_ids": CORRUPT}
 `.trim().split('\n');
 
 const PYVENE_PART = String.raw`
@@ -140,10 +175,12 @@ class FixedNoise(pv.ConstantSourceIntervention, pv.LocalistRepresentationInterve
     def forward(self, base, source=None, subspaces=None, **kwargs):
         return base + self.noise.to(base.device, base.dtype)  # base [samples, subject tokens, d_model]
 
-prompt = {"input_ids": torch.tensor([ids] * R, device=device)}
+corrupt_in = {"input_ids": torch.tensor([CORRUPT] * R, device=device)}  # the noised rows, or the replacement prompt
+clean_in = {"input_ids": torch.tensor([ids] * R, device=device)}
 subject_units = [list(range(subject[0], subject[1]))] * R
 noise_rep = pv.RepresentationConfig(layer=0, component="block_input", unit="pos",
                                     max_number_of_units=subject[1] - subject[0], intervention_type=FixedNoise)
+NOISE_REPS, NOISE_LOCS = ([noise_rep], [(None, subject_units)]) if NOISED else ([], [])
 
 def p_answer(logits):
     return torch.softmax(logits[:, -1].float(), -1).mean(0)
@@ -151,24 +188,26 @@ def p_answer(logits):
 INTERVENABLES = {}
 
 def intervenable_for(sites):
-    """The noise plus an interchange at each (component, layer); one model per set of sites, reused across tokens."""
+    """The noise (if any) plus an interchange at each (component, layer); one model per set of sites, reused across tokens."""
     if sites not in INTERVENABLES:
-        reps = [noise_rep] + [pv.RepresentationConfig(layer=l, component=c, unit="pos", max_number_of_units=1,
-                                                      intervention_type=pv.VanillaIntervention) for c, l in sites]
+        reps = NOISE_REPS + [pv.RepresentationConfig(layer=l, component=c, unit="pos", max_number_of_units=1,
+                                                     intervention_type=pv.VanillaIntervention) for c, l in sites]
         INTERVENABLES[sites] = pv.IntervenableModel(pv.IntervenableConfig(representations=reps), model)
         INTERVENABLES[sites].set_device(device)
     return INTERVENABLES[sites]
 
 def corrupted(restore):
-    """p(next token) averaged over the noised rows, with each (component, layer, token) in restore set to its clean value."""
+    """p(next token) averaged over the corrupted rows, with each (component, layer, token) in restore set to its clean value."""
+    if not NOISE_REPS and not restore:
+        return p_answer(model(**corrupt_in).logits)  # token replacement, nothing restored: the replacement prompt's run
     intervenable = intervenable_for(tuple((c, l) for c, l, _ in restore))
-    src_locs = [None] + [[[t]] * R for _, _, t in restore]
-    base_locs = [subject_units] + [[[t]] * R for _, _, t in restore]
-    _, out = intervenable(prompt, [None] + [prompt] * len(restore), unit_locations={"sources->base": (src_locs, base_locs)})
+    locs = NOISE_LOCS + [([[t]] * R, [[t]] * R) for _, _, t in restore]
+    sources = [None] * len(NOISE_REPS) + [clean_in] * len(restore)
+    _, out = intervenable(corrupt_in, sources, unit_locations={"sources->base": ([s for s, _ in locs], [b for _, b in locs])})
     return p_answer(out.logits)
 
 with torch.no_grad():
-    clean = p_answer(model(input_ids=prompt["input_ids"][:1]).logits)
+    clean = p_answer(model(input_ids=clean_in["input_ids"][:1]).logits)
     answer = answer_id(clean)
     high = float(clean[answer])
     low = float(corrupted([])[answer])
@@ -202,16 +241,17 @@ def subject_embeddings(id_lists):
 
 NOISE, NOISE_REPORT = noise_values()
 R = NOISE.shape[0]
-batch = torch.tensor([ids] * (R + 1))  # row 0 clean, rows 1.. noised (ROME's batch)
+batch = torch.tensor([ids] + [CORRUPT] * R)  # row 0 clean, rows 1.. corrupted: noised (ROME's batch), or the replacement
 noise = torch.from_numpy(NOISE)
 
 def first(v):
     return v[0] if isinstance(v, tuple) else v
 
 def corrupted(kind, layers, t):
-    """p(next token) averaged over the noised rows, with the kind's state at (layers, token t) copied from the clean row."""
+    """p(next token) averaged over the corrupted rows, with the kind's state at (layers, token t) copied from the clean row."""
     with lm.trace(batch, remote=args.remote):
-        EMBED.output[1:, subject[0]:subject[1]] += noise.to(EMBED.output.device)
+        if NOISED:
+            EMBED.output[1:, subject[0]:subject[1]] += noise.to(EMBED.output.device)
         for l in layers:
             h = first(SITES[kind][l].output)
             h[1:, t] = h[0, t]
@@ -236,8 +276,11 @@ write(trace_result(scores, low, high, answer, NNSIGHT_VERSION, args.remote))
 export function exportTrace(doc: TraceDocument, target: 'pyvene' | 'nnsight', opts: ExportOptions = {}): string {
   const model = opts.hfModel ?? pytorchModelFor(doc.model ?? 'gpt2');
   const head = { engine: target, model, patchbayModel: doc.model ?? null, doc };
+  const replaced = doc.replace_with !== undefined || doc.replace_ids !== undefined;
+  const args = replaced ? [] : ARGS;
+  const setup = [...SETUP, '', ...(replaced ? REPLACE_SETUP : NOISE_SETUP), ''];
   const lines = target === 'pyvene'
-    ? [...prelude(head, ['import pyvene as pv'], ARGS), ...PYVENE_LOAD, ...SETUP, '', ...PYVENE_PART]
-    : [...prelude(head, ['import nnsight', 'from nnsight import LanguageModel'], ARGS), ...NNSIGHT_LOAD, ...SETUP, '', ...NNSIGHT_PART];
+    ? [...prelude(head, ['import pyvene as pv'], args), ...PYVENE_LOAD, ...setup, ...PYVENE_PART]
+    : [...prelude(head, ['import nnsight', 'from nnsight import LanguageModel'], args), ...NNSIGHT_LOAD, ...setup, ...NNSIGHT_PART];
   return `${lines.join('\n')}\n`;
 }

@@ -1,7 +1,7 @@
 // The experiments `npm run check:engines` exports and compares (tools/scaleout/check-engines.ts): for each, the
 // document, the engines, Patchbay's own values (and how far its intervention moves them) and the same values read
 // from a script's result JSON. Runs, interchanges, a rotation, a serial chain, collect, a sweep, causal traces (the
-// same explicit noise, and Patchbay's seeded generator ported), generation with steering and with an experiment
+// same explicit noise, Patchbay's seeded generator ported, token replacement), generation with steering and with an experiment
 // document's interventions, a trained DAS intervention.
 import type { LoadedModel } from '../../engine/load/load-model.js';
 import { validateExperiment } from '../../engine/experiment/experiment-schema.js';
@@ -65,8 +65,10 @@ function runCase(name: string, model: string, engines: ExportTarget[], doc: Json
   };
 }
 
-function traceCase(name: string, engines: ExportTarget[], explicit: boolean): Case {
-  const base = { kind: 'trace', model: 'gpt2-facts', prompt: EIFFEL, subject: 'Eiffel Tower', samples: 3, window: 4 };
+/** A causal trace on gpt2-facts: explicit noise (Patchbay's, carried in the document), the seeded generator, or
+ *  `extra` (token replacement: one corrupted run of the replacement prompt). */
+function traceCase(name: string, engines: ExportTarget[], explicit: boolean, extra: Json = {}): Case {
+  const base = { kind: 'trace', model: 'gpt2-facts', prompt: EIFFEL, subject: 'Eiffel Tower', samples: 3, window: 4, ...extra };
   const c: Case = {
     name, model: 'gpt2-facts', engines, doc: base,
     async patchbay(m) {
@@ -225,6 +227,8 @@ export const CASES: Case[] = [
   sweepCase(),
   traceCase('causal trace (same explicit noise: 3 samples, window 4; resid/mlp/attn cells, low, high)', ['pyvene', 'nnsight'], true),
   traceCase('causal trace (seed 1: Patchbay\'s generator ported to Python)', ['nnsight'], false),
+  traceCase('causal trace by token replacement ("The Great Pyramid …", 13 tokens like the prompt; window 4)', ['pyvene', 'nnsight'], false,
+    { replace_with: 'The Great Pyramid is located in the city of' }),
   generateCase('generation, steering (L1.block_output −2 × mean diff, both, greedy)', 'gpt2-facts', ['pyvene', 'nnsight'],
     { prompt: 'At the end of the day, Emma felt', steer: 'L1.block_output:-2:diff=The day was wonderful/The day was terrible', max_new_tokens: 12, intervene_on: 'both' }),
   generateCase('generation, steering (L*.mlp_output 8 × token " she", generated, greedy)', 'pythia-facts', ['pyvene', 'nnsight'],
