@@ -55,7 +55,7 @@ describe('exportFor', () => {
     expect(broken.ok).toBe(false);
   });
 
-  it('a trace document for both engines; token replacement is refused', () => {
+  it('a trace document for both engines', () => {
     const e = experiment();
     expect(exportDocument('trace', e)).toEqual({
       kind: 'trace', model: 'gpt2-facts', prompt: e.trace.prompt, subject: 'Eiffel Tower', samples: 10, noise: 's3', window: 10, kinds: ['resid', 'mlp', 'attn'], seed: 1,
@@ -66,8 +66,26 @@ describe('exportFor', () => {
       expect(o.script).toContain('Eiffel Tower');
       expect(o.filename).toBe(`trace-${target}.py`);
     }
-    const replaced = exportFor('trace', experiment({ trace: { ...e.trace, corruption: 'replace', replacement: 'Colosseum' } }), 'pyvene');
-    expect(!replaced.ok && replaced.message).toMatch(/^not exportable yet: a trace corrupted by token replacement/);
+  });
+
+  it('a trace by token replacement: the prompt with the subject replaced as replace_with, no noise; no replacement is a message', () => {
+    const e = experiment();
+    const replaced = experiment({ trace: { ...e.trace, corruption: 'replace', replacement: 'Great Pyramid', answer: ' Paris' } });
+    expect(exportDocument('trace', replaced)).toEqual({
+      kind: 'trace', model: 'gpt2-facts', prompt: 'The Eiffel Tower is located in the city of', subject: 'Eiffel Tower', answer: ' Paris',
+      window: 10, kinds: ['resid', 'mlp', 'attn'], replace_with: 'The Great Pyramid is located in the city of',
+    });
+    for (const target of ['pyvene', 'nnsight'] as const) {
+      const o = exportFor('trace', replaced, target);
+      if (!o.ok) throw new Error(o.message);
+      expect(o.script).toContain('CORRUPT = replacement_ids()');
+      expect(o.script).not.toContain('class PatchbayRng:');
+      expect(o.filename).toBe(`trace-${target}.py`);
+    }
+    const empty = exportFor('trace', experiment({ trace: { ...e.trace, corruption: 'replace', replacement: '  ' } }), 'nnsight');
+    expect(!empty.ok && empty.message).toMatch(/^token replacement needs a replacement for the subject/);
+    const missing = exportFor('trace', experiment({ trace: { ...e.trace, corruption: 'replace', subject: 'Louvre', replacement: 'Great Pyramid' } }), 'pyvene');
+    expect(!missing.ok && missing.message).toMatch(/^the subject "Louvre" does not occur in the prompt/);
   });
 
   it('the Generate screen\'s steering as a generation document; sampling is refused', () => {

@@ -30,10 +30,24 @@ export function exportDocument(kind: ExportKind, e: Experiment): Record<string, 
   }
   if (kind === 'generate') return withModel(generateDocument(e.generate, e.intervention));
   const t = e.trace;
+  const answer = t.answer !== null ? { answer: t.answer } : {};
+  if (t.corruption === 'replace') {
+    // As the worker traces it (app/workers/trace-op.ts): the prompt with the subject's first occurrence replaced. One
+    // corrupted run, no noise, so samples, noise and seed do not apply.
+    return withModel({ kind: 'trace', prompt: t.prompt, subject: t.subject, ...answer, window: t.window, kinds: t.kinds, replace_with: replacedPrompt(t) });
+  }
   return withModel({
-    kind: 'trace', prompt: t.prompt, subject: t.subject, ...(t.answer !== null ? { answer: t.answer } : {}), samples: t.samples,
+    kind: 'trace', prompt: t.prompt, subject: t.subject, ...answer, samples: t.samples,
     noise: t.noise ?? 's3', window: t.window, kinds: t.kinds, seed: t.seed,
   });
+}
+
+/** The replacement prompt of a token-replacement trace, or '' when there is none to make (no replacement text, or
+ *  the subject is not in the prompt; exportFor says which). */
+function replacedPrompt(t: Experiment['trace']): string {
+  const at = t.prompt.indexOf(t.subject);
+  if (!t.replacement.trim() || !t.subject || at < 0) return '';
+  return t.prompt.slice(0, at) + t.replacement + t.prompt.slice(at + t.subject.length);
 }
 
 /** The Generate screen's settings as `patchbay generate`'s flags in JSON: a steering vector as `--steer`'s JSON form,
@@ -54,7 +68,9 @@ function generateDocument(g: Experiment['generate'], intervention: Experiment['i
 /** The script for the current screen's experiment, or why the engine cannot export it (never a broken file). */
 export function exportFor(kind: ExportKind, e: Experiment, target: ExportTarget): ExportOutcome {
   if (kind === 'trace' && e.trace.corruption === 'replace') {
-    return { ok: false, message: 'not exportable yet: a trace corrupted by token replacement (the exported trace adds noise to the subject; choose noise to export it)' };
+    const t = e.trace;
+    if (!t.replacement.trim()) return { ok: false, message: 'token replacement needs a replacement for the subject: give one in the trace settings' };
+    if (!t.subject || !t.prompt.includes(t.subject)) return { ok: false, message: `the subject "${t.subject}" does not occur in the prompt: the replacement cannot take its place` };
   }
   const doc = exportDocument(kind, e);
   let script: string;
