@@ -3,6 +3,7 @@
 import * as Comlink from 'comlink';
 import type { EngineService } from './engine-service';
 import type { RunOps } from './engine-ops';
+import type { TraceInput } from './trace-op';
 import type { ExecutionProvider, ModelSummary, OpenProgress, OpenRequest, Prediction, Result, RuntimeFacts, Tokenized } from './protocol';
 
 type Remote = Comlink.Remote<EngineService>;
@@ -108,6 +109,8 @@ async function safe<T>(fn: (r: Remote) => Promise<Result<T>>): Promise<Result<T>
 export const engineClient = {
   /** Starts the worker and onnxruntime in it now, ahead of the first model (main.tsx). */
   start: (): void => { void engine().startRuntime().catch(() => undefined); },
+  /** Asks the worker to compute this trace ahead (see EngineService.prepareTrace); a later identical request joins it. */
+  prepareTrace: (input: TraceInput): void => { void engine().prepareTrace(input).catch(() => undefined); },
   runtime: (): Promise<Result<RuntimeFacts>> => safe(async (r) => ({ ok: true, value: await r.runtime() })),
 
   open(req: OpenRequest, onProgress: (p: OpenProgress) => void): Pending<ModelSummary> {

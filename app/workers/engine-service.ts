@@ -8,7 +8,7 @@ import { memoryAccess, type FileAccess } from '../../engine/io/file-access';
 import { configureRuntime, runtimeSettings, webgpuAvailable } from '../../engine/runtime/ort-runtime';
 import { startRuntime } from '../../engine/runtime/start-runtime';
 import { forward } from '../../engine/run/forward';
-import { PatchbayError } from '../../engine/errors';
+import { PatchbayError, throwIfAborted } from '../../engine/errors';
 import type { ModelVariant } from '../../engine/model/model-ref';
 import { cachedFetch, clearModelCache, modelCacheUsage } from './model-cache';
 import { runOps } from './engine-ops';
@@ -18,6 +18,8 @@ import type {
 import { graphCache } from '../../engine/compile/graph-cache';
 import { compileStages } from '../../engine/compile/staged-graphs';
 import { warmUpTrace } from '../../engine/experiments/trace/warm-up';
+import { PreparedTrace, settingsKey } from './prepared-trace';
+import { runTrace, type TraceInput } from './trace-op';
 
 type Progress<T> = (p: T) => void;
 
@@ -75,7 +77,7 @@ export class EngineService {
   private readonly controllers = new Map<string, AbortController>();
   private webgpu: boolean | undefined;
   /** The background compilation of the open model's trace stages, if one runs (see warmStages). */
-  private warming: { stop: AbortController; runs: AbortController; done: Promise<void> } | undefined;
+  private warming: { model: LoadedModel; stop: AbortController; runs: AbortController; done: Promise<void>; prepared?: PreparedTrace } | undefined;
 
   private signal(id: string): AbortSignal {
     this.controllers.get(id)?.abort();
@@ -172,7 +174,17 @@ export class EngineService {
       (await compileStages(m, { signal: stop.signal })).release();
       await warmUpTrace(m, AbortSignal.any([stop.signal, runs.signal]));
     })().catch(() => undefined);
-    this.warming = { stop, runs, done };
+    this.warming = { model: m, stop, runs, done };
+  }
+
+  /** Computes a trace ahead (the quick start's, on a first visit), in place of the warm-up runs: a trace request with
+   *  the same settings joins it (experiment). Only while a small model's stages are being warmed; anything else
+   *  stops it (stopWarming). */
+  prepareTrace(input: TraceInput): void {
+    const w = this.warming;
+    if (!w || w.prepared || w.stop.signal.aborted) return;
+    w.runs.abort();
+    w.prepared = new PreparedTrace(settingsKey(input), (io) => runTrace(w.model, input, { ...io, signal: AbortSignal.any([w.stop.signal, io.signal]) }));
   }
 
   private async stopWarming(): Promise<void> {
@@ -180,6 +192,23 @@ export class EngineService {
     this.warming = undefined;
     w?.stop.abort();
     await w?.done;
+    await w?.prepared?.result;
+  }
+
+  /** The prepared trace's result when it has the requested settings (its progress goes to the request), or null. */
+  private async joinPrepared(input: unknown, onProgress: Progress<unknown>, signal: AbortSignal): Promise<unknown> {
+    const w = this.warming;
+    const p = w?.prepared;
+    if (!w || !p) return null;
+    w.prepared = undefined;
+    if (p.key !== settingsKey(input as object)) {
+      p.stop();
+      await p.result;
+      return null;
+    }
+    const result = await p.join(onProgress, signal);
+    throwIfAborted(signal);
+    return result;
   }
 
   /** Releases the loaded model's compiled sessions (a transformer's graph cache, a GRU's sessions by slot set). */
@@ -284,8 +313,11 @@ export class EngineService {
         return await this.sessions.run(async () => {
           // A trace shares the stages being compiled, but not the CPU with the warm-up runs; other experiments compile
           // graphs of their own: stop warming first.
-          if (op === 'trace') this.warming?.runs.abort();
-          else await this.stopWarming();
+          if (op === 'trace') {
+            this.warming?.runs.abort();
+            const prepared = await this.joinPrepared(input, onProgress, signal);
+            if (prepared) return prepared as never;
+          } else await this.stopWarming();
           return fn(model, input, { onProgress, signal });
         });
       } finally {
