@@ -2,7 +2,7 @@
 // pyvene script for the same experiment on the PyTorch model.
 import type { Command } from 'commander';
 import { exportPyveneConfig, importPyveneConfig } from '../../engine/experiment/pyvene-config.js';
-import { exportPython } from '../../engine/experiment/export-python.js';
+import { exportScript } from '../../engine/export/export-script.js';
 import { ExperimentSchema } from '../../engine/experiment/experiment-schema.js';
 import { readDocument, readJson } from './document.js';
 import { writeOutput } from './output-path.js';
@@ -32,9 +32,9 @@ export function registerPyvene(program: Command): void {
       await emit(`${JSON.stringify(next, null, 2)}\n`, o.out);
     });
   cmd.command('script')
-    .description('write a runnable pyvene script reproducing the experiment on the PyTorch model')
+    .description('write a runnable pyvene script reproducing the experiment on the PyTorch model (as `patchbay export --to pyvene`)')
     .argument('<experiment>', 'experiment JSON file')
     .option('--hf-model <id>', 'the PyTorch model on the Hugging Face hub (default: derived from the experiment\'s model)')
     .option('--out <file>', 'output file (default: stdout)')
-    .action(async (file: string, o: { hfModel?: string; out?: string }) => emit(exportPython(await readDocument(file), { hfModel: o.hfModel }), o.out));
+    .action(async (file: string, o: { hfModel?: string; out?: string }) => emit(exportScript(await readDocument(file), 'pyvene', { hfModel: o.hfModel }), o.out));
 }

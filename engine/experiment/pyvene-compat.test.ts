@@ -10,7 +10,8 @@ import { loadFixture, maxAbsDiff } from '../test-support/fixtures.js';
 import { ExperimentSchema } from './experiment-schema.js';
 import { runExperiment } from './run-experiment.js';
 import { exportPyveneConfig, importPyveneConfig } from './pyvene-config.js';
-import { exportPython, pytorchModelFor } from './export-python.js';
+import { exportScript } from '../export/export-script.js';
+import { pytorchModelFor } from '../export/pyvene-pieces.js';
 
 const SAVED = JSON.parse(readFileSync(new URL('./fixtures/pyvene-saved-config.json', import.meta.url), 'utf8'));
 const R = Array.from({ length: 64 }, (_, r) => Array.from({ length: 64 }, (_, c) => (c === (r + 5) % 64 ? 1 : 0)));
@@ -69,7 +70,7 @@ describe('round trip', () => {
 });
 
 describe('export as Python', () => {
-  const script = exportPython(DOC);
+  const script = exportScript(DOC, 'pyvene');
 
   it('is valid Python', () => {
     const dir = mkdtempSync(join(tmpdir(), 'patchbay-py-'));
@@ -85,7 +86,7 @@ describe('export as Python', () => {
     expect(script).toContain('interventions[1].rotate_layer.weight = torch.tensor(np.array([[0, 0, 0, 0, 0, 1');
     expect(script).toContain('unit_locations = {"sources->base": ([[[3]], [[2]], [[[1]], [[0, 1]]], [[0]]], [[[3]], [[2]], [[[1]], [[0, 1]]], [[0]]])}');
     expect(script).toContain('subspaces = [[[1]], [[0, 1, 2, 3]], None, None]');
-    expect(script).toContain('base = {"input_ids": torch.tensor([[11, 450, 7, 999]])}');
+    expect(script).toContain('base = on_device({"input_ids": torch.tensor([[11, 450, 7, 999]])})');
   });
 
   it('maps ONNX repos to their PyTorch models', () => {

@@ -8,7 +8,7 @@ import { validateExperiment, type ExperimentDoc, type Representation } from '../
 import { normalizeUnitLocations } from '../experiment/unit-locations.js';
 import { sourceGroups } from '../experiment/plan.js';
 import { COMPONENT_INFO, isComponent } from '../sites/components.js';
-import { input, py, pytorchModelFor, unitLocations } from './pyvene-config-script.js';
+import { input, py, pytorchModelFor, unitLocations } from './pyvene-pieces.js';
 import { PYVENE_LOAD, pyveneInterventions, type ExportOptions } from './pyvene.js';
 import { constantOf, NNSIGHT_LOAD, nnsightInterventions } from './nnsight.js';
 import { prelude } from './script-common.js';

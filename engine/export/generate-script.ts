@@ -10,7 +10,7 @@ import { PatchbayError } from '../errors.js';
 import { formatPath } from '../experiment/experiment-schema.js';
 import { parseSteerSpec } from '../experiments/generate/steer-spec.js';
 import { NNSIGHT_LOAD } from './nnsight.js';
-import { py, pytorchModelFor } from './pyvene-config-script.js';
+import { py, pytorchModelFor } from './pyvene-pieces.js';
 import { PYVENE_LOAD, type ExportOptions } from './pyvene.js';
 import { prelude } from './script-common.js';
 

@@ -8,7 +8,7 @@ import { resolveSubspaceRows } from '../experiment/subspaces.js';
 import { lookupIntervention } from '../interventions/registry.js';
 import { boundaryMask } from '../interventions/boundless-rotated-space.js';
 import { range, sigmoid } from '../interventions/basis.js';
-import { py } from './pyvene-config-script.js';
+import { py } from './pyvene-pieces.js';
 
 /** The rotated types the nnsight export carries. */
 export const ROTATED = new Set(['RotatedSpaceIntervention', 'LowRankRotatedSpaceIntervention', 'BoundlessRotatedSpaceIntervention',

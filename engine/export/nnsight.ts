@@ -7,7 +7,7 @@ import type { ExperimentDoc } from '../experiment/experiment-schema.js';
 import { normalizeUnitLocations, type Unit } from '../experiment/unit-locations.js';
 import { sourceGroups } from '../experiment/plan.js';
 import type { SweepDocument } from '../experiments/sweep-document.js';
-import { input, py, pytorchModelFor } from './pyvene-config-script.js';
+import { input, py, pytorchModelFor } from './pyvene-pieces.js';
 import { SWEEP_LOOP, SWEEP_SETUP, type ExportOptions } from './pyvene.js';
 import { pairsEvaluation, prelude } from './script-common.js';
 import { parseTrainedDocument, trainedRunDocument } from './trained-script.js';

@@ -7,7 +7,7 @@ import type { SweepDocument } from '../experiments/sweep-document.js';
 import { normalizeUnitLocations } from '../experiment/unit-locations.js';
 import { siteId } from '../sites/site-id.js';
 import type { Component } from '../sites/components.js';
-import { input, parameterLines, py, pytorchModelFor, representation, unitLocations } from './pyvene-config-script.js';
+import { input, parameterLines, py, pytorchModelFor, representation, unitLocations } from './pyvene-pieces.js';
 import { prelude } from './script-common.js';
 
 export interface ExportOptions { hfModel?: string }

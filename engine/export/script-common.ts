@@ -1,6 +1,6 @@
 // What every exported Python script shares: the command line (`python script.py [--model HF_ID_OR_PATH] [--remote]
 // --out RESULT.json`), Patchbay's result formats (run result, sweep grid) and provenance. Stage: results (export).
-import { py } from './pyvene-config-script.js';
+import { py } from './pyvene-pieces.js';
 
 export interface ScriptHead { engine: 'pyvene' | 'nnsight'; model: string; patchbayModel: string | null; doc: unknown }
 

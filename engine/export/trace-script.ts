@@ -5,7 +5,7 @@
 // samples. Token replacement: one corrupted run of the replacement prompt, no noise.
 import type { TraceDocument } from './trace-document.js';
 import { NNSIGHT_LOAD } from './nnsight.js';
-import { pytorchModelFor } from './pyvene-config-script.js';
+import { pytorchModelFor } from './pyvene-pieces.js';
 import { PYVENE_LOAD, type ExportOptions } from './pyvene.js';
 import { prelude } from './script-common.js';
 

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { PatchbayError } from '../errors.js';
 import { formatPath, validateExperiment, type ExperimentDoc } from '../experiment/experiment-schema.js';
 import { loadTrained, toRepresentation } from '../training/trained-io.js';
-import { py } from './pyvene-config-script.js';
+import { py } from './pyvene-pieces.js';
 import { exportPyveneRun, type ExportOptions } from './pyvene.js';
 import { pairsEvaluation } from './script-common.js';
 

@@ -1,7 +1,7 @@
 // "Export as Python" for the experiment of the current screen: the document the engine's exporter reads (a run
 // document; a sweep, trace or generation document), the script from engine/export/, and how to run it on PyTorch.
 import { exportScript, type ExportTarget } from '../../../engine/export/export-script';
-import { pytorchModelFor } from '../../../engine/export/pyvene-config-script';
+import { pytorchModelFor } from '../../../engine/export/pyvene-pieces';
 import type { Experiment, ModelRef } from '../../link/schema';
 
 export type ExportKind = 'run' | 'sweep' | 'trace' | 'generate';
