@@ -78,7 +78,9 @@ export function TraceScreen() {
         <div className="stack">
           <Explainer open={classroom.explain}>
             <p>
-              Each cell is one experiment. The subject&apos;s token embeddings are corrupted with noise, so the model loses the fact; then the
+              Each cell is one experiment. {trace.corruption === 'replace'
+                ? 'The subject is replaced by another of the same token length, so the model loses the fact; then the'
+                : "The subject's token embeddings are corrupted with noise, so the model loses the fact; then the"}{' '}
               clean value of one hidden state (a <strong>token</strong> row at a <strong>layer</strong> column) is put back. Dark cells are states
               that carry enough of the fact to bring the answer back: its probability is the colour.
             </p>
