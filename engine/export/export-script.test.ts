@@ -230,7 +230,7 @@ describe('exportScript', () => {
     const s = exportScript(doc, 'pyvene');
     expect(s).toContain('COLLECTS = [{"intervention": 1, "site": "L3.mlp_output", "units": [[{"pos": 1}, {"pos": 2}]]}]');
     expect(s).toContain('"collected": collected_values(returned),');
-    expect(s).toContain('return [None if i in collect else sources[0] if len(sources) == 1 else sources[i] for i in range(n)]');
+    expect(s).toContain('SOURCE_OF, SERIAL = [0, None], False'); // the collect reads no source: pyvene gets none for its group
     expect(exportScript(RUN, 'pyvene')).toContain('COLLECTS = []');
     const nn = exportScript(doc, 'nnsight');
     expect(nn).toContain('"type": "CollectIntervention", "src": [1, 2], "tgt": [1, 2], "source": None}');

@@ -6,11 +6,11 @@
 import { PatchbayError } from '../errors.js';
 import { validateExperiment, type ExperimentDoc, type Representation } from '../experiment/experiment-schema.js';
 import { normalizeUnitLocations } from '../experiment/unit-locations.js';
-import { sourceGroups } from '../experiment/plan.js';
 import { COMPONENT_INFO, isComponent } from '../sites/components.js';
 import { input, py, pytorchModelFor, unitLocations } from './pyvene-pieces.js';
-import { PYVENE_LOAD, pyveneInterventions, type ExportOptions } from './pyvene.js';
-import { constantOf, NNSIGHT_LOAD, nnsightInterventions } from './nnsight.js';
+import { PYVENE_CALL_SOURCES, PYVENE_LOAD, pyveneInterventions, type ExportOptions } from './pyvene.js';
+import { NNSIGHT_LOAD, nnsightInterventions } from './nnsight.js';
+import { constantOf, sourceOfEach } from './source-plan.js';
 import { prelude } from './script-common.js';
 import { DECODE, RESULT, SETTINGS, type GenerateDocument } from './generate-script.js';
 
@@ -37,7 +37,8 @@ export function exportGenerateExperiment(g: GenerateDocument, target: Target, op
       `LOCS = ${py(locations)}  # per intervention: source and base positions on the prompt, the source it reads`,
       `SERIAL = ${py(serial)}  # a chain source_0 -> … -> base: only its last hop follows the generation`,
       ...(serial ? [`HOPS = ${unitLocations(Object.fromEntries(Object.entries(doc.unit_locations!).slice(0, -1)))}  # the chain's earlier hops`] : []),
-      ...PLACES, ...PYVENE_PASS, '', ...DECODE, '', ...RESULT, '          "provenance": provenance(PYVENE_VERSION)}']
+      'SOURCE_OF = [loc["source"] for loc in LOCS]',
+      ...PLACES, ...PYVENE_CALL_SOURCES, '', ...PYVENE_PASS, '', ...DECODE, '', ...RESULT, '          "provenance": provenance(PYVENE_VERSION)}']
     : [...prelude(head, ['import nnsight', 'from nnsight import LanguageModel']), ...NNSIGHT_LOAD, ...inputs(doc, '["input_ids"]'),
       ...nnsightInterventions(doc), ...SETTINGS,
       'prompt_ids = base[0].tolist()',
@@ -73,8 +74,7 @@ export function generationPlan(g: GenerateDocument, target: Target): { doc: Expe
   });
   const locs = normalizeUnitLocations(doc.unit_locations, reps.map((r) => r.unit as 'pos' | 'h' | 'h.pos'));
   const kept: number[] = [];
-  const groups = sourceGroups(reps);
-  let readers = 0;
+  const sources = sourceOfEach(doc);
   const locations: GenerationLocation[] = [];
   reps.forEach((r, i) => {
     if (r.intervention_type === 'CollectIntervention') return; // Patchbay's generate writes; it does not collect
@@ -84,11 +84,8 @@ export function generationPlan(g: GenerateDocument, target: Target): { doc: Expe
       return rows[0]!.map((u) => u.pos!);
     };
     const tgt = one(locs.base[i], 'base')!;
-    const constant = constantOf(doc, r, i);
-    const reads = r.intervention_type !== 'ZeroIntervention' && !constant;
-    if (serial && !reads) refuse(`intervention ${i}: a serial chain reads a source at every hop (Patchbay refuses it too)`, `experiment.config.representations[${i}].intervention_type`);
-    // As the engine plans a parallel document: a group key's source, else the n-th reader reads source n.
-    const source = !reads ? null : serial ? i : r.group_key != null ? groups.get(String(r.group_key))! : doc.sources.length === 1 ? 0 : readers++;
+    const source = sources[i]!;
+    if (serial && source === null) refuse(`intervention ${i}: a serial chain reads a source at every hop (Patchbay refuses it too)`, `experiment.config.representations[${i}].intervention_type`);
     locations.push({ src: one(locs.source[i], 'source') ?? tgt, tgt, source });
     kept.push(i);
   });
@@ -160,20 +157,6 @@ def pass_locations(length):
 
 /** pyvene: one intervenable call per pass, each group given the source Patchbay's plan gives its interventions. */
 const PYVENE_PASS = String.raw`
-def call_sources():
-    """pyvene reads sources[group] for each intervention group (0.1.8: intervenable._intervention_group); a serial
-    chain reads source i at hop i."""
-    if SERIAL:
-        return sources
-    keys = list(intervenable.interventions.keys())
-    out = [None] * len(intervenable._intervention_group)
-    for group, members in intervenable._intervention_group.items():
-        for key in members:
-            s = LOCS[keys.index(key)]["source"]
-            if s is not None:
-                out[group] = sources[s]
-    return out if any(s is not None for s in out) else None
-
 CALL_SOURCES = call_sources()
 
 def next_logits(seq, intervened):

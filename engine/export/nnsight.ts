@@ -5,7 +5,7 @@
 import { PatchbayError } from '../errors.js';
 import type { ExperimentDoc } from '../experiment/experiment-schema.js';
 import { normalizeUnitLocations, type Unit } from '../experiment/unit-locations.js';
-import { sourceGroups } from '../experiment/plan.js';
+import { constantOf, sourceOfEach } from './source-plan.js';
 import type { SweepDocument } from '../experiments/sweep-document.js';
 import { input, py, pytorchModelFor } from './pyvene-pieces.js';
 import { SWEEP_LOOP, SWEEP_SETUP, type ExportOptions } from './pyvene.js';
@@ -238,10 +238,7 @@ function plannedSteps(doc: ExperimentDoc, bases: string[], constants: number[][]
     if (rows.length !== 1) unsupported(`intervention ${i}: per-row locations`, 'unit_locations');
     return rows[0]!.map((u) => u.pos!);
   };
-  // pyvene's group keys: the i-th distinct key (ascending) reads source i (as the engine plans them).
-  const groups = sourceGroups(reps);
-  const keyed = groups.size > 0;
-  let readers = 0; // without group keys, the n-th intervention that reads a source reads source n (as the engine plans)
+  const sources = sourceOfEach(doc);
   return reps.map((r, i) => {
     if (r.unit !== 'pos') unsupported(`intervention ${i}: unit "${r.unit}" (token positions only)`, `config.representations[${i}].unit`);
     if (!COMPONENTS.includes(r.component)) unsupported(`intervention ${i}: component ${r.component}`, `config.representations[${i}].component`);
@@ -251,24 +248,10 @@ function plannedSteps(doc: ExperimentDoc, bases: string[], constants: number[][]
     const rotated = ROTATED.has(r.intervention_type);
     if (!rotated && doc.subspaces?.[i] != null) unsupported(`intervention ${i}: subspaces`, `subspaces[${i}]`);
     const constant = constantOf(doc, r, i);
-    const needsSource = r.intervention_type !== 'ZeroIntervention' && !collect && !constant;
-    if (needsSource && keyed && doc.config.mode !== 'serial' && r.group_key == null) {
-      throw new PatchbayError('EXPERIMENT_INVALID', 'when any intervention has a group_key, every intervention that reads a source needs one (as in pyvene)', `config.representations[${i}].group_key`);
-    }
-    const reader = needsSource ? readers++ : -1;
-    const source = !needsSource ? null : doc.config.mode === 'serial' ? i
-      : keyed ? groups.get(String(r.group_key))! : doc.sources.length === 1 ? 0 : reader;
-    const step: Step = { layer: r.layer, component: r.component, type: r.intervention_type, src: one(locs.source[i] ?? null, i), tgt: one(locs.base[i]!, i), source };
+    const step: Step = { layer: r.layer, component: r.component, type: r.intervention_type, src: one(locs.source[i] ?? null, i), tgt: one(locs.base[i]!, i), source: sources[i]! };
     if (constant) step.constant = constants.push(constant) - 1;
     return rotated ? { ...step, ...rotatedFields(doc, r, i, bases) } : step;
   });
-}
-
-/** The constant source of intervention i: its own source_representation, or the document's source_representations
- *  entry for its index or group key (as the engine reads them). */
-export function constantOf(doc: ExperimentDoc, r: ExperimentDoc['config']['representations'][number], i: number): number[] | null {
-  const byDoc = doc.source_representations?.[String(i)] ?? (r.group_key != null ? doc.source_representations?.[String(r.group_key)] : undefined);
-  return r.source_representation ?? byDoc ?? null;
 }
 
 function unsupported(what: string, path: string): never {

@@ -9,6 +9,7 @@ import { siteId } from '../sites/site-id.js';
 import type { Component } from '../sites/components.js';
 import { input, parameterLines, py, pytorchModelFor, representation, unitLocations } from './pyvene-pieces.js';
 import { prelude } from './script-common.js';
+import { constantOf, sourceOfEach } from './source-plan.js';
 
 export interface ExportOptions { hfModel?: string }
 
@@ -39,7 +40,6 @@ function checkGroupOrder(reps: ExperimentDoc['config']['representations']): void
 
 export function exportPyveneRun(doc: ExperimentDoc, opts: ExportOptions = {}): string {
   const model = opts.hfModel ?? pytorchModelFor(doc.model ?? 'gpt2');
-  const reps = doc.config.representations;
   const lines = [
     ...prelude({ engine: 'pyvene', model, patchbayModel: doc.model ?? null, doc }, ['import pyvene as pv']),
     ...PYVENE_LOAD,
@@ -52,8 +52,8 @@ export function exportPyveneRun(doc: ExperimentDoc, opts: ExportOptions = {}): s
     `K, FULL = ${doc.options.top_k}, ${py(doc.options.full_logits)}`,
     '',
     `COLLECTS = ${py(collects(doc))}  # per CollectIntervention: its index, site and base units per row`,
-    `PLAIN_GROUPS = ${py(doc.config.mode === 'parallel' && reps.every((r) => r.group_key == null))}`,
-    ...CALL_SOURCES,
+    `SOURCE_OF, SERIAL = ${py(sourceOfEach(doc))}, ${py(doc.config.mode === 'serial')}  # the source each intervention reads`,
+    ...PYVENE_CALL_SOURCES,
     'with torch.no_grad():',
     '    original = model(**base).logits[:, -1]',
     '    returned, out = intervenable(base, call_sources(), unit_locations=unit_locations, subspaces=subspaces)',
@@ -88,7 +88,8 @@ export function pyveneInterventions(doc: ExperimentDoc): string[] {
     'config = pv.IntervenableConfig(',
     `    mode=${py(doc.config.mode)},`,
     '    representations=[',
-    ...reps.map((r) => `        ${representation(r)},`),
+    // A constant source given document-wide (source_representations) goes on its representation, as pyvene takes it.
+    ...reps.map((r, i) => `        ${representation({ ...r, source_representation: constantOf(doc, r, i) ?? undefined })},`),
     '    ],',
     ')',
     'intervenable = pv.IntervenableModel(config, model)',
@@ -166,16 +167,24 @@ function collects(doc: ExperimentDoc): { intervention: number; site: string; uni
     ? [{ intervention: i, site: siteId({ layer: r.layer, component: r.component as Component }), units: locs.base[i]! }] : []));
 }
 
-/** pyvene reads a source for every intervention group; a CollectIntervention must get none, or its site is also
- *  collected from the source run and pyvene fails appending to it. */
-const CALL_SOURCES = [
-  'def call_sources():',
-  '    n, collect = len(interventions), {c["intervention"] for c in COLLECTS}',
-  '    if not collect or not sources or not PLAIN_GROUPS or len(sources) not in (1, n):',
-  '        return sources or None',
-  '    return [None if i in collect else sources[0] if len(sources) == 1 else sources[i] for i in range(n)]',
-  '',
-];
+/** The `sources` argument of pyvene's call: pyvene reads sources[group] for each intervention group, so each group
+ *  gets the source Patchbay's plan gives its interventions (SOURCE_OF, from sourceOfEach), and none when they read
+ *  none — a CollectIntervention given one would also collect from the source run. A serial chain reads source i at
+ *  hop i. The run and the generation exports share it. */
+export const PYVENE_CALL_SOURCES = String.raw`
+def call_sources():
+    """sources[group] per intervention group (pyvene 0.1.8: intervenable._intervention_group), as Patchbay reads them."""
+    if SERIAL or not sources:
+        return sources or None
+    keys = list(intervenable.interventions.keys())
+    out = [None] * len(intervenable._intervention_group)
+    for group, members in intervenable._intervention_group.items():
+        for key in members:
+            s = SOURCE_OF[keys.index(key)]
+            if s is not None:
+                out[group] = sources[s]
+    return out if any(s is not None for s in out) else None
+`.trim().split('\n');
 
 /** pyvene returns collected activations in its sorted order of interventions, one tensor per batch row. */
 const COLLECTED = [

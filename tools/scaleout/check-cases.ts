@@ -224,6 +224,11 @@ export const CASES: Case[] = [
   runCase('one source shared by group key (two interventions, key 0)', 'gpt2-facts', ['pyvene', 'nnsight'],
     { model: 'gpt2-facts', base: EIFFEL, sources: [PALACE], unit_locations: { 'sources->base': [[[[4]], [[8]]], [[[4]], [[8]]]] },
       config: { representations: [{ ...vanilla(1), group_key: 0 }, { ...vanilla(4), group_key: 0 }] } }),
+  runCase('constant addition (L0) + two interchanges from two sources (L2 pos 4, L4 pos 8: the n-th reader reads source n)', 'gpt2-facts', ['pyvene', 'nnsight'],
+    { model: 'gpt2-facts', base: EIFFEL, sources: [PALACE, COLOSSEUM], unit_locations: { 'sources->base': [[[[0]], [[4]], [[8]]], [[[0]], [[4]], [[8]]]] },
+      config: { representations: [
+        { layer: 0, component: 'block_output', intervention_type: 'AdditionIntervention', source_representation: range(128).map((i) => 3 * Math.fround(Math.cos(i))) },
+        vanilla(2), vanilla(4)] } }),
   sweepCase(),
   traceCase('causal trace (same explicit noise: 3 samples, window 4; resid/mlp/attn cells, low, high)', ['pyvene', 'nnsight'], true),
   traceCase('causal trace (seed 1: Patchbay\'s generator ported to Python)', ['nnsight'], false),
