@@ -16,6 +16,8 @@ export interface GenerateSlice {
 
 const IDLE: GenerateSlice['generation'] = { status: 'idle', progress: null, result: null, error: null, inputs: null, seconds: null, model: null };
 let cancel: (() => void) | null = null;
+/** The current run: a run replaced by an identical one (the coefficient's debounced rerun) must not report its ABORTED. */
+let current = 0;
 
 /** What a run depends on: the settings, and the Interventions document when it is the one used. */
 export function generationInputs(s: Store): unknown {
@@ -35,17 +37,18 @@ export const createGenerateSlice: SliceCreator<GenerateSlice> = (set, get) => {
         return;
       }
       const key = JSON.stringify(generationInputs(s));
+      const run = ++current;
       const t0 = performance.now();
       // A live result stays on screen until the new tokens stream in; an imported one (a file's) does not.
       const kept = s.generation.imported ? null : s.generation.result;
       set({ generation: { ...IDLE, status: 'running', inputs: key, model: s.model.summary?.name ?? null, result: kept } });
       const settings = s.experiment.generate;
       const pending = engineClient.experiment('generate', { settings, intervention: settings.use === 'intervention' ? s.experiment.intervention : undefined }, (p) => {
-        if (get().generation.inputs === key && get().generation.status === 'running') patch({ progress: p });
+        if (run === current && get().generation.status === 'running') patch({ progress: p });
       });
       cancel = pending.cancel;
       void pending.result.then((r) => {
-        if (get().generation.inputs !== key || get().generation.status !== 'running') return;
+        if (run !== current || get().generation.inputs !== key || get().generation.status !== 'running') return;
         cancel = null;
         const seconds = (performance.now() - t0) / 1000;
         if (r.ok) patch({ status: 'done', result: r.value, error: null, seconds });

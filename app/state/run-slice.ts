@@ -58,6 +58,9 @@ function recent(all: Record<string, PredictionState>): Record<string, Prediction
 
 const idle = <R, P>(): OpState<R, P> => ({ status: 'idle', progress: null, result: null, error: null, inputs: null, seconds: null });
 const cancels: Partial<Record<OpName, () => void>> = {};
+/** Each op's current run: a run replaced by an identical one must not report its ABORTED over the new one. */
+const currentRun: Partial<Record<OpName, number>> = {};
+let runs = 0;
 
 export const createRunSlice: SliceCreator<RunSlice> = (set, get, api) => {
   function start(op: OpName, inputs: unknown, call: (onProgress: (p: unknown) => void) => Pending<unknown>): void {
@@ -67,14 +70,16 @@ export const createRunSlice: SliceCreator<RunSlice> = (set, get, api) => {
       return;
     }
     const key = JSON.stringify(inputs);
+    const run = ++runs;
+    currentRun[op] = run;
     const t0 = performance.now();
     patch(op, { status: 'running', progress: null, error: null, inputs: key, imported: undefined });
     const pending = call((p) => {
-      if (get().ops[op].inputs === key && get().ops[op].status === 'running') patch(op, { progress: p });
+      if (currentRun[op] === run && get().ops[op].status === 'running') patch(op, { progress: p });
     });
     cancels[op] = pending.cancel;
     void pending.result.then((r) => {
-      if (get().ops[op].inputs !== key || get().ops[op].status !== 'running') return;
+      if (currentRun[op] !== run || get().ops[op].inputs !== key || get().ops[op].status !== 'running') return;
       delete cancels[op];
       const seconds = (performance.now() - t0) / 1000;
       if (r.ok) patch(op, { status: 'done', result: r.value, error: null, seconds });
