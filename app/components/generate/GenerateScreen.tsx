@@ -143,8 +143,9 @@ function useRerunOnCoefficient(coefficient: number): void {
   useEffect(() => {
     if (first.current) { first.current = false; return; }
     const s = useStore.getState();
-    // An imported result whose coefficient the import itself set stays (the file's numbers, not a run here).
-    if (s.generation.imported && s.generation.inputs === JSON.stringify(generationInputs(s))) return;
+    // Nothing to redo when the last run (or an imported result, whose coefficient the import set) has these settings:
+    // a click on Generate right after moving the slider already ran them.
+    if (s.generation.inputs === JSON.stringify(generationInputs(s))) return;
     if (s.generation.status !== 'idle' && s.model.status === 'ready') s.runGenerate();
   }, [settled]);
 }
