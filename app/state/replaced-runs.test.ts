@@ -20,12 +20,12 @@ vi.mock('../workers/engine-client', () => ({
 const { useStore } = await import('./store');
 const RESULT = { prompt_ids: [1], original: { ids: [2], text: 'a', tokens: [] }, intervened: { ids: [3], text: 'b', tokens: [] }, cached: true };
 
-describe('runGenerate', () => {
-  beforeEach(() => {
-    calls.length = 0;
-    useStore.setState((s) => ({ model: { ...s.model, status: 'ready' } }));
-  });
+beforeEach(() => {
+  calls.length = 0;
+  useStore.setState((s) => ({ model: { ...s.model, status: 'ready' } }));
+});
 
+describe('runGenerate', () => {
   it('a run replaced by the same run: the first one\'s ABORTED is not shown, the second one\'s result is', async () => {
     useStore.getState().runGenerate();
     useStore.getState().runGenerate(); // same settings: cancels the first
@@ -40,11 +40,6 @@ describe('runGenerate', () => {
 });
 
 describe('an experiment op (runTrace)', () => {
-  beforeEach(() => {
-    calls.length = 0;
-    useStore.setState((s) => ({ model: { ...s.model, status: 'ready' } }));
-  });
-
   it('a trace replaced by the same trace shows the second one\'s result, not the first one\'s ABORTED', async () => {
     useStore.getState().runTrace();
     useStore.getState().runTrace();
