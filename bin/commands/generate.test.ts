@@ -14,6 +14,8 @@ import { runExperiment } from '../../engine/experiment/run-experiment.js';
 import { patchbayInProcess as patchbay } from '../test-support.js';
 import { saveTrained } from '../../engine/training/trained-io.js';
 import type { TrainedCell } from '../../engine/training/das.js';
+import { exportScript } from '../../engine/export/export-script.js';
+import { parseResultFile } from '../../engine/io/result-files.js';
 
 interface Cont { ids: number[]; text: string; tokens: { id: number; text: string | null; prob: number }[] }
 
@@ -29,7 +31,12 @@ describe('patchbay generate', () => {
     const steer = await patchbay(['generate', '--model', model, '--prompt', prompt, '--max-new-tokens', '6', '--steer', 'L1.block_output:3:diff=The day was wonderful/The day was terrible', '--json']);
     expect(steer.stderr).toBe('');
     const out = JSON.parse(steer.stdout);
-    expect(Object.keys(out).sort()).toEqual(['intervened', 'original', 'prompt_ids']);
+    expect(Object.keys(out).sort()).toEqual(['experiment', 'intervened', 'model', 'original', 'prompt_ids']);
+    // the run as a document: what `patchbay export` takes, and what the workbench's import reads its settings from
+    expect(out.experiment).toEqual({ kind: 'generate', model, prompt, steer: 'L1.block_output:3:diff=The day was wonderful/The day was terrible',
+      max_new_tokens: 6, intervene_on: 'both', stop_at_eos: false });
+    expect(exportScript(out.experiment, 'pyvene')).toContain('\\"max_new_tokens\\":6'); // the export takes it as it is
+    expect(parseResultFile(out).ok).toBe(true);
     expect(out.original).toEqual({ ids: expect.any(Array), text: expect.any(String), tokens: expect.any(Array) });
     expect(out.original.ids).toHaveLength(6);
     expect(out.intervened.ids).toHaveLength(6);

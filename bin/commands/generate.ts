@@ -1,7 +1,8 @@
 // `patchbay generate`: the original and the intervened continuation of a prompt, with the interventions of an
 // experiment document (--experiment) or a steering vector (--steer SPEC, syntax in engine/experiments/generate/
 // steer-spec.ts), greedy by default. --json prints {prompt_ids, original: {ids, text, tokens}, intervened: {…}}, each
-// continuation's tokens as [{id, text, prob}] (prob: the model's own softmax at that step, temperature 1).
+// continuation's tokens as [{id, text, prob}] (prob: the model's own softmax at that step, temperature 1), plus model and
+// experiment (the run as a generation document).
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { PatchbayError } from '../../engine/errors.js';
@@ -34,7 +35,7 @@ export function registerGenerate(program: Command): void {
     .option('--top-k <k>', 'sample from the k most likely tokens')
     .option('--top-p <p>', 'sample from the smallest set of tokens with probability ≥ p')
     .option('--stop-at-eos', 'end a continuation at <|endoftext|>')
-    .option('--json', 'print JSON: {prompt_ids, original: {ids, text, tokens: [{id, text, prob}]}, intervened: {…}}')
+    .option('--json', 'print JSON: {prompt_ids, original: {ids, text, tokens: [{id, text, prob}]}, intervened: {…}, model, experiment (the generation as a document)}')
     .option('--variant <v>', 'graph variant: fp32, quantized, int8, q4', 'fp32')
     .option(...THREADS_OPTION)
     .option(...RUNTIME_OPTION)
@@ -57,13 +58,30 @@ export function registerGenerate(program: Command): void {
       // tokens: each generated token decoded alone and its probability under the model's own distribution at that step.
       const brief = (c: Continuation) => ({ ids: c.ids, text: c.text ?? '', tokens: c.tokens });
       if (flags.json) {
-        process.stdout.write(`${JSON.stringify({ prompt_ids: result.prompt_ids, original: brief(result.original), intervened: brief(result.intervened) })}\n`);
+        // model and experiment (the generation as a document) let the workbench's import show the prompt and settings.
+        const out = { prompt_ids: result.prompt_ids, original: brief(result.original), intervened: brief(result.intervened), model: ref,
+          experiment: await generationDocument(flags, ref, exp) };
+        process.stdout.write(`${JSON.stringify(out)}\n`);
         return;
       }
       const show = (c: Continuation) => c.text ?? c.ids.join(' ');
       const prompt = model.tokenizer?.decode(result.prompt_ids) ?? result.prompt_ids.join(' ');
       process.stdout.write(`prompt:     ${prompt}\noriginal:   ${show(result.original)}\nintervened: ${show(result.intervened)}\n`);
     });
+}
+
+/** The run as a generation document (what `patchbay export` takes: generate-script.ts). */
+async function generationDocument(flags: GenerateFlags, model: string, exp: ExperimentDoc | undefined): Promise<Record<string, unknown>> {
+  const doc: Record<string, unknown> = { kind: 'generate', model, max_new_tokens: int(flags.maxNewTokens, '--max-new-tokens'), intervene_on: flags.interveneOn, stop_at_eos: !!flags.stopAtEos };
+  if (flags.prompt !== undefined) doc.prompt = flags.prompt;
+  const t = num(flags.temperature);
+  if (t !== undefined && t !== 0) doc.temperature = t;
+  if (exp) doc.experiment = exp;
+  else {
+    const text = flags.steer!.startsWith('@') ? await readSpecFile(flags.steer!.slice(1)) : flags.steer!;
+    doc.steer = text.trim().startsWith('{') ? JSON.parse(text) as unknown : text;
+  }
+  return doc;
 }
 
 /** The experiment with its base replaced by --prompt (a prompt given as text, or the document's own base). */
