@@ -112,6 +112,11 @@ test('imported trace and run results show in the usual views with their provenan
   expect(cells[1]![1]).toBeNaN();
   await expect(banner).toContainText('sweep.json');
   await expect(page.getByTestId('sweep-base')).toHaveValue('The cat sat');
+  // Dropped on the Model screen's model drop zone, a result file is imported too, not opened as a model.
+  await screen(page, 'Model');
+  await page.getByTestId('dropzone').dispatchEvent('drop', { dataTransfer: drop });
+  await expect(page.getByTestId('heatmap-sweep').locator('rect[data-value]')).toHaveCount(12);
+  await expect(page.getByTestId('model-chip')).toContainText('gpt2-facts');
 
   // Export as Python: the script writes Patchbay's run result with provenance, and says how to run it.
   await screen(page, 'Interventions');

@@ -7,6 +7,7 @@ import { HUB } from '../../state/approvals';
 import type { ModelRef } from '../../link/schema';
 import { Field, Panel, formatBytes } from '../common/ui';
 import { isFamily } from '../../../engine/model/families';
+import { isResultFile } from '../results-import/ImportResults';
 
 function useOpen() {
   const setModelRef = useStore((s) => s.setModelRef);
@@ -114,7 +115,10 @@ export function LocalFiles() {
   const onDrop = (e: DragEvent) => {
     e.preventDefault();
     setOver(false);
-    take(e.dataTransfer.files);
+    // A single result file (patchbay run / trace / …, an exported script's result.json) is imported, as anywhere else.
+    const arr = Array.from(e.dataTransfer.files);
+    if (isResultFile(arr)) void useStore.getState().importResultFile(arr[0]!);
+    else take(e.dataTransfer.files);
   };
   return (
     <Panel title="From your disk">
